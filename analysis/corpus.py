@@ -1,0 +1,107 @@
+"""Assemble the documents, reports and ledger tables from the three source collections."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import clean, dedupe, readers, schema
+from analysis.params import AcquireParams, CleanParams
+
+log = logging.getLogger(__name__)
+
+
+def read_sources(raw_dir: Path, *, acquire: AcquireParams) -> dict[str, pd.DataFrame]:
+    """Read each collection's pinned file from ``raw_dir`` with its reader.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``{"fakes": ..., "ucdp_iraq": ..., "ucdp_syria": ...}``, each as returned by its reader.
+    """
+    path = lambda c: Path(raw_dir) / acquire.for_collection(c).name  # noqa: E731
+    return {
+        "fakes": readers.read_fakes(path("fakes")),
+        "ucdp_iraq": readers.read_ucdp_csv(path("ucdp_iraq"), collection="ucdp_iraq"),
+        "ucdp_syria": readers.read_ucdp_rda(path("ucdp_syria"), collection="ucdp_syria"),
+    }
+
+
+def build_corpus(
+    raw: dict[str, pd.DataFrame], *, params: CleanParams, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Clean every collection, group near-duplicate texts, seal, and validate.
+
+    Parameters
+    ----------
+    raw : dict of str to DataFrame
+        Reader outputs keyed by collection (see :func:`read_sources`); any subset works.
+    params : CleanParams
+        The ``clean`` section of ``params.yaml``.
+    seed : int
+        ``base.seed``, for MinHash.
+
+    Returns
+    -------
+    documents : DataFrame
+        Columns :data:`analysis.schema.DOCUMENT_COLUMNS`, sorted by ``doc_id``.
+    reports : DataFrame
+        Columns :data:`analysis.clean.REPORT_COLUMNS`, sorted by ``report_id``.
+    ledger : DataFrame
+        Columns :data:`analysis.clean.LEDGER_COLUMNS`, one row per input row, sorted by
+        ``collection`` and ``row``.
+    """
+    docs, reps, ledgers = [], [], []
+    for collection, frame in raw.items():
+        if collection == "fakes":
+            d, led = clean.fakes_documents(frame, max_text_chars=params.max_text_chars, language=params.language)
+            r = clean.fakes_reports(d)
+        else:
+            d, r, led = clean.ucdp_documents(
+                frame,
+                collection=collection,
+                window=params.study_window.get(collection),
+                max_text_chars=params.max_text_chars,
+                language=params.language,
+            )
+        docs.append(d)
+        reps.append(r)
+        ledgers.append(led)
+        log.info("%s: %d rows in, %d documents, %d reports", collection, len(frame), len(d), len(r))
+    documents = pd.concat(docs, ignore_index=True)
+    documents = dedupe.assign_text_groups(documents, params=params.dedupe, seed=seed)
+    documents = dedupe.seal(documents)
+    documents = _typed(documents)[schema.DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True)
+    reports = pd.concat(reps, ignore_index=True)
+    reports = _typed_reports(reports).sort_values(["doc_id", "report_id"], ignore_index=True)
+    ledger = pd.concat(ledgers, ignore_index=True)
+    ledger = ledger.astype({"row": "int64"}).sort_values(["collection", "row"], ignore_index=True)
+    return (
+        schema.validate(documents, schema.DOCUMENTS, name="documents"),
+        schema.validate(reports, schema.REPORTS, name="reports"),
+        schema.validate(ledger, schema.LEDGER, name="ledger"),
+    )
+
+
+def _typed(documents: pd.DataFrame) -> pd.DataFrame:
+    out = documents.copy()
+    for col in ("published", "event_date"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    for col in ("deaths_best", "deaths_low", "deaths_high"):
+        out[col] = pd.to_numeric(out[col]).astype("Int64")
+    for col in ("latitude", "longitude"):
+        out[col] = pd.to_numeric(out[col]).astype("float64")
+    out["credibility"] = out["credibility"].astype("Int8")
+    for col in ("admin1", "location", "title", "outlet", "country"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
+
+
+def _typed_reports(reports: pd.DataFrame) -> pd.DataFrame:
+    out = reports.copy()
+    for col in ("published", "event_date"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    out["lag_days"] = out["lag_days"].astype("Int64")
+    return out

@@ -1,0 +1,233 @@
+"""Typed, validated access to ``params.yaml``.
+
+Each stage reads its own section through :func:`load_params`, which returns a
+frozen dataclass. Unknown keys, missing keys and out-of-range values are
+rejected with a one-line :class:`ParamsError` naming the offending key, so a
+typo in ``dvc exp run -S`` fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis import paths
+
+COLLECTIONS = ("fakes", "ucdp_iraq", "ucdp_syria")
+
+
+class ParamsError(ValueError):
+    """A value in ``params.yaml`` is missing, unknown or out of range."""
+
+
+def _check(condition: bool, key: str, message: str) -> None:
+    if not condition:
+        raise ParamsError(f"params.yaml: {key}: {message}")
+
+
+@dataclass(frozen=True)
+class BaseParams:
+    """Settings shared by every stage."""
+
+    seed: int
+
+    def __post_init__(self) -> None:
+        _check(0 <= self.seed < 2**32, "base.seed", f"must be in [0, 2**32), got {self.seed}")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One pinned input file: where it comes from and what its bytes hash to."""
+
+    name: str
+    collection: str
+    url: str
+    sha256: str
+    mirror_path: str
+
+    def __post_init__(self) -> None:
+        key = f"acquire.sources[{self.name}]"
+        _check(bool(re.fullmatch(r"[0-9a-f]{64}", self.sha256)), key, "sha256 must be 64 hex digits")
+        _check(self.url.startswith(("https://", "http://")), key, f"url must be http(s), got {self.url!r}")
+        _check("/" not in self.name and self.name not in ("", ".", ".."), key, "name must be a bare file name")
+
+
+@dataclass(frozen=True)
+class AcquireParams:
+    """Where the corpus files come from."""
+
+    retries: int
+    timeout_s: float
+    sources: tuple[SourceSpec, ...]
+
+    def __post_init__(self) -> None:
+        _check(self.retries >= 1, "acquire.retries", f"must be >= 1, got {self.retries}")
+        _check(self.timeout_s > 0, "acquire.timeout_s", f"must be > 0, got {self.timeout_s}")
+        names = [s.name for s in self.sources]
+        _check(len(names) == len(set(names)), "acquire.sources", "file names must be unique")
+
+    def for_collection(self, collection: str) -> SourceSpec:
+        """Return the source file that holds ``collection``."""
+        for spec in self.sources:
+            if spec.collection == collection:
+                return spec
+        raise ParamsError(f"params.yaml: acquire.sources: no source for collection {collection!r}")
+
+
+@dataclass(frozen=True)
+class YearWindow:
+    """An inclusive range of event years; ``None`` leaves that end open."""
+
+    start_year: int | None
+    end_year: int | None
+
+    def __post_init__(self) -> None:
+        if self.start_year is not None and self.end_year is not None:
+            _check(self.start_year <= self.end_year, "clean.study_window", "start_year must be <= end_year")
+
+
+@dataclass(frozen=True)
+class LanguageParams:
+    """When a language guess is trusted enough to record."""
+
+    min_tokens: int
+    min_probability: float
+
+    def __post_init__(self) -> None:
+        _check(self.min_tokens >= 1, "clean.language.min_tokens", "must be >= 1")
+        _check(0 < self.min_probability <= 1, "clean.language.min_probability", "must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class DedupeParams:
+    """Near-duplicate detection (MinHash over word shingles)."""
+
+    num_perm: int
+    shingle_words: int
+    threshold: float
+
+    def __post_init__(self) -> None:
+        _check(16 <= self.num_perm <= 1024, "clean.dedupe.num_perm", "must be in [16, 1024]")
+        _check(1 <= self.shingle_words <= 10, "clean.dedupe.shingle_words", "must be in [1, 10]")
+        _check(0.5 <= self.threshold < 1, "clean.dedupe.threshold", "must be in [0.5, 1)")
+
+
+@dataclass(frozen=True)
+class CleanParams:
+    """Settings of the ``clean`` stage."""
+
+    study_window: dict[str, YearWindow]
+    max_text_chars: int
+    language: LanguageParams
+    dedupe: DedupeParams
+
+    def __post_init__(self) -> None:
+        unknown = set(self.study_window) - {"ucdp_iraq", "ucdp_syria"}
+        _check(not unknown, "clean.study_window", f"unknown collection(s) {sorted(unknown)}")
+        _check(self.max_text_chars >= 1000, "clean.max_text_chars", "must be >= 1000")
+
+
+SECTIONS: dict[str, type] = {
+    "base": BaseParams,
+    "acquire": AcquireParams,
+    "clean": CleanParams,
+}
+
+
+def _convert(value: Any, annotation: Any, key: str) -> Any:
+    """Turn a YAML value into ``annotation``, recursing into dataclasses and containers."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if dataclasses.is_dataclass(annotation):
+        _check(isinstance(value, dict), key, f"expected a mapping, got {type(value).__name__}")
+        return _build(annotation, value, key)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(value, inner[0], key)
+    if origin is tuple:
+        _check(isinstance(value, list), key, "expected a list")
+        return tuple(_convert(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        _check(isinstance(value, dict), key, "expected a mapping")
+        return {k: _convert(v, args[1], f"{key}.{k}") for k, v in value.items()}
+    if annotation is float:
+        _check(isinstance(value, int | float) and not isinstance(value, bool), key, f"expected a number, got {value!r}")
+        return float(value)
+    if annotation is int:
+        _check(isinstance(value, int) and not isinstance(value, bool), key, f"expected an integer, got {value!r}")
+        return value
+    if annotation is str:
+        _check(isinstance(value, str), key, f"expected text, got {value!r}")
+        return value
+    if annotation is bool:
+        _check(isinstance(value, bool), key, f"expected true or false, got {value!r}")
+        return value
+    return value
+
+
+def _build(cls: type, mapping: dict[str, Any], prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(mapping) - set(names))
+    _check(not unknown, prefix, f"unknown key(s) {unknown}")
+    missing = [n for n in names if n not in mapping]
+    _check(not missing, prefix, f"missing key(s) {missing}")
+    kwargs = {n: _convert(mapping[n], hints[n], f"{prefix}.{n}") for n in names}
+    return cls(**kwargs)
+
+
+def read_yaml(path: Path = paths.PARAMS) -> dict[str, Any]:
+    """Read the raw mapping of ``params.yaml``."""
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of sections")
+    return data
+
+
+def load_params(section: str, *, path: Path = paths.PARAMS) -> Any:
+    """Load one section of ``params.yaml`` into its frozen dataclass.
+
+    Parameters
+    ----------
+    section : str
+        A key of :data:`SECTIONS`, e.g. ``"clean"``.
+    path : Path, optional
+        The parameters file; defaults to the project's ``params.yaml``.
+
+    Returns
+    -------
+    dataclass
+        The section as a frozen dataclass instance.
+
+    Raises
+    ------
+    ParamsError
+        If the section is absent, has unknown or missing keys, or holds a bad value.
+    """
+    if section not in SECTIONS:
+        raise ParamsError(f"unknown params section {section!r}; known: {sorted(SECTIONS)}")
+    data = read_yaml(path)
+    if section not in data:
+        raise ParamsError(f"{path}: missing section {section!r}")
+    return _build(SECTIONS[section], data[section], section)
+
+
+__all__ = [
+    "COLLECTIONS",
+    "AcquireParams",
+    "BaseParams",
+    "CleanParams",
+    "ParamsError",
+    "SourceSpec",
+    "load_params",
+]

@@ -1,0 +1,44 @@
+"""Every path the package reads or writes, resolved from the package's own location.
+
+Stage modules, tests and notebooks import paths from here instead of spelling
+them out, and ``tests/test_paths.py`` checks that ``dvc.yaml`` names the same
+files, so a renamed output cannot silently drift from the pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = ROOT / "params.yaml"
+DVC_YAML = ROOT / "dvc.yaml"
+
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+INTERIM = DATA / "interim"
+PROCESSED = DATA / "processed"
+MODELS = DATA / "models"
+REPORTING = DATA / "reporting"
+METRICS = REPORTING / "metrics"
+FIGURES = REPORTING / "figures"
+TABLES = REPORTING / "tables"
+
+# clean
+DOCUMENTS = INTERIM / "documents.parquet"
+REPORTS = INTERIM / "reports.parquet"
+LEDGER = INTERIM / "ledger.parquet"
+
+# summarize
+CORPUS_SUMMARY = TABLES / "corpus_summary"  # .csv, .md, .tex
+LEDGER_SUMMARY = TABLES / "ledger_summary"  # .csv, .md, .tex
+CLEAN_METRICS = METRICS / "corpus.json"
+
+
+def raw_file(name: str) -> Path:
+    """Return where the pinned source file ``name`` lives once acquired."""
+    return RAW / name
+
+
+def relative(path: Path) -> str:
+    """Return ``path`` relative to the project root, in POSIX form (as ``dvc.yaml`` spells it)."""
+    return path.resolve().relative_to(ROOT).as_posix()

@@ -1,0 +1,46 @@
+"""analysis/paths.py and dvc.yaml must name the same data files."""
+
+from pathlib import Path
+
+import yaml
+
+from analysis import paths
+
+
+def _dvc_data_paths() -> set[str]:
+    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    found = set()
+    for stage in stages.values():
+        for key in ("deps", "outs", "metrics", "plots"):
+            for entry in stage.get(key, []):
+                name = entry if isinstance(entry, str) else next(iter(entry))
+                if name.startswith("data/"):
+                    found.add(name)
+    return found
+
+
+def _module_data_paths() -> set[str]:
+    found = set()
+    for name in dir(paths):
+        value = getattr(paths, name)
+        if not isinstance(value, Path) or paths.DATA not in value.parents:
+            continue
+        if value.suffix:  # a file
+            found.add(paths.relative(value))
+        elif name.isupper() and value.parent in (paths.TABLES, paths.FIGURES):  # a stem
+            ext = (".csv", ".md", ".tex") if value.parent == paths.TABLES else (".pdf", ".png")
+            found.update(paths.relative(value.with_suffix(e)) for e in ext)
+    return found
+
+
+def test_every_dvc_data_path_is_defined_in_paths_module():
+    raw = {
+        paths.relative(paths.raw_file(n)) for n in ("FA-KES-Dataset.csv", "conflict_data_irq.csv", "ucdp_syria_df.rda")
+    }
+    missing = _dvc_data_paths() - _module_data_paths() - raw
+    assert not missing, f"dvc.yaml names paths that analysis/paths.py does not: {sorted(missing)}"
+
+
+def test_every_paths_module_file_is_produced_by_the_pipeline():
+    orphans = _module_data_paths() - _dvc_data_paths()
+    assert not orphans, f"analysis/paths.py names files no dvc.yaml stage uses: {sorted(orphans)}"

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 
 from analysis import paths
-from analysis.stages._common import EXPECTED_ERRORS
+from analysis.errors import EXPECTED_ERRORS
 
 
 def _sample_annotations(args: argparse.Namespace) -> None:

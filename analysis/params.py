@@ -19,12 +19,10 @@ from typing import Any
 import yaml
 
 from analysis import paths
+from analysis.errors import ParamsError
 
 COLLECTIONS = ("fakes", "ucdp_iraq", "ucdp_syria")
 
-
-class ParamsError(ValueError):
-    """A value in ``params.yaml`` is missing, unknown or out of range."""
 
 
 def _check(condition: bool, key: str, message: str) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import DataError
+
 csv.field_size_limit(1 << 30)  # a 10 MB text is a ledgered drop, not a reader crash
 
 FAKES_COLUMNS = {
@@ -45,9 +47,6 @@ UCDP_COLUMNS = [
     "high",
 ]
 
-
-class DataError(ValueError):
-    """An input file cannot be read as the format it should have."""
 
 
 def _decode(path: Path) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.errors import DataError
 from analysis.params import COLLECTIONS
-from analysis.readers import DataError
 
 DOCUMENT_COLUMNS = [
     "doc_id",

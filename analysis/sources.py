@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from analysis.errors import AcquireError
 from analysis.io import atomic_path
 from analysis.params import SourceSpec
 
@@ -29,9 +30,6 @@ MIRROR_ENV = "ANALYSIS_DATA_MIRROR"
 
 _CHUNK = 1 << 16
 
-
-class AcquireError(RuntimeError):
-    """A source file could not be brought in intact."""
 
 
 def sha256_file(path: Path) -> str:

@@ -44,3 +44,31 @@ def test_every_dvc_data_path_is_defined_in_paths_module():
 def test_every_paths_module_file_is_produced_by_the_pipeline():
     orphans = _module_data_paths() - _dvc_data_paths()
     assert not orphans, f"analysis/paths.py names files no dvc.yaml stage uses: {sorted(orphans)}"
+
+
+def _stage_modules() -> dict[str, str]:
+    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    return {name: s["cmd"].split("-m ", 1)[1].split()[0] for name, s in stages.items() if "-m analysis." in s["cmd"]}
+
+
+def test_every_stage_lists_the_library_modules_it_imports():
+    """An edit to any module a stage imports must re-run that stage, so it must be a dep."""
+    import json
+    import subprocess
+    import sys
+
+    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    for name, module in _stage_modules().items():
+        code = (
+            f"import json, sys, {module}; "
+            "print(json.dumps(sorted(m.__file__ for k, m in sys.modules.items() "
+            "if k.startswith('analysis') and getattr(m, '__file__', None))))"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=paths.ROOT)
+        imported = {paths.relative(Path(f)) for f in json.loads(out.stdout)} - {
+            "analysis/__init__.py",
+            "analysis/stages/__init__.py",
+        }
+        deps = set(stages[name].get("deps", []))
+        missing = sorted(imported - deps)
+        assert not missing, f"stage {name}: imports {missing} but dvc.yaml does not list them as deps"

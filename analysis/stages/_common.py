@@ -6,11 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from analysis.params import ParamsError
-from analysis.readers import DataError
-from analysis.sources import AcquireError
-
-EXPECTED_ERRORS = (DataError, AcquireError, ParamsError)
+from analysis.errors import EXPECTED_ERRORS
 
 
 def run(main: Callable[[], None]) -> None:

@@ -24,7 +24,6 @@ from analysis.errors import ParamsError
 COLLECTIONS = ("fakes", "ucdp_iraq", "ucdp_syria")
 
 
-
 def _check(condition: bool, key: str, message: str) -> None:
     if not condition:
         raise ParamsError(f"params.yaml: {key}: {message}")
@@ -132,10 +131,103 @@ class CleanParams:
         _check(self.max_text_chars >= 1000, "clean.max_text_chars", "must be >= 1000")
 
 
+@dataclass(frozen=True)
+class GoldParams:
+    """How the gold documents are split (by text group)."""
+
+    split_fractions: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        f = self.split_fractions
+        _check(len(f) == 3, "gold.split_fractions", "must list train, dev and test fractions")
+        _check(
+            all(x > 0 for x in f) and abs(sum(f) - 1) < 1e-9,
+            "gold.split_fractions",
+            f"must be positive and sum to 1, got {list(f)}",
+        )
+
+
+@dataclass(frozen=True)
+class FeaturesParams:
+    """How the training set is assembled from gold and weak labels."""
+
+    weak_weight: float
+    max_weak: int
+
+    def __post_init__(self) -> None:
+        _check(0 <= self.weak_weight <= 1, "features.weak_weight", f"must be in [0, 1], got {self.weak_weight}")
+        _check(self.max_weak >= 0, "features.max_weak", "must be >= 0")
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    """Classifier hyper-parameters (see :class:`analysis.model.ModelSpec`) and threshold tuning."""
+
+    word_ngram_max: int
+    char_ngram_min: int
+    char_ngram_max: int
+    min_df: int
+    max_features: int
+    classifier: str
+    c: float
+    class_weight: str | None
+    calibration: str
+    calibration_folds: int
+    rule_features: bool
+    threshold_step: float
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.word_ngram_max <= 4, "train.word_ngram_max", "must be in [1, 4]")
+        _check(
+            1 <= self.char_ngram_min <= self.char_ngram_max <= 8,
+            "train.char_ngram_min/max",
+            "need 1 <= min <= max <= 8",
+        )
+        _check(self.min_df >= 1, "train.min_df", "must be >= 1")
+        _check(self.max_features >= 1000, "train.max_features", "must be >= 1000")
+        _check(
+            self.classifier in ("svm", "logistic"),
+            "train.classifier",
+            f"must be svm or logistic, got {self.classifier!r}",
+        )
+        _check(self.c > 0, "train.c", f"must be > 0, got {self.c}")
+        _check(self.class_weight in (None, "balanced"), "train.class_weight", "must be null or balanced")
+        _check(self.calibration in ("sigmoid", "isotonic"), "train.calibration", "must be sigmoid or isotonic")
+        _check(2 <= self.calibration_folds <= 10, "train.calibration_folds", "must be in [2, 10]")
+        _check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
+
+    def spec(self):
+        """Return the :class:`analysis.model.ModelSpec` these parameters describe."""
+        from analysis.model import ModelSpec
+
+        fields = {f.name for f in dataclasses.fields(ModelSpec)}
+        return ModelSpec(**{k: v for k, v in dataclasses.asdict(self).items() if k in fields})
+
+
+@dataclass(frozen=True)
+class EvaluateParams:
+    """How the classifier and its baselines are scored."""
+
+    n_bootstrap: int
+    ci_level: float
+    calibration_bins: int
+    top_features: int
+
+    def __post_init__(self) -> None:
+        _check(self.n_bootstrap >= 100, "evaluate.n_bootstrap", "must be >= 100")
+        _check(0.5 < self.ci_level < 1, "evaluate.ci_level", "must be in (0.5, 1)")
+        _check(self.calibration_bins >= 2, "evaluate.calibration_bins", "must be >= 2")
+        _check(self.top_features >= 1, "evaluate.top_features", "must be >= 1")
+
+
 SECTIONS: dict[str, type] = {
     "base": BaseParams,
     "acquire": AcquireParams,
     "clean": CleanParams,
+    "gold": GoldParams,
+    "features": FeaturesParams,
+    "train": TrainParams,
+    "evaluate": EvaluateParams,
 }
 
 

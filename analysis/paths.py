@@ -28,6 +28,43 @@ DOCUMENTS = INTERIM / "documents.parquet"
 REPORTS = INTERIM / "reports.parquet"
 LEDGER = INTERIM / "ledger.parquet"
 
+# annotations (inputs, committed: ids and labels only)
+ANNOTATIONS = ROOT / "annotations" / "labels.csv"
+ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
+
+# gold
+GOLD = PROCESSED / "gold.parquet"
+ANNOTATION_AGREEMENT = TABLES / "annotation_agreement"
+CODEBOOK_COUNTS = TABLES / "codebook_counts"
+GOLD_METRICS = METRICS / "gold.json"
+
+# weak_label
+WEAK_LABELS = PROCESSED / "weak_labels.parquet"
+LF_SUMMARY = TABLES / "lf_summary"
+
+# features
+TRAIN_SET = PROCESSED / "train_set.parquet"
+DEV_SET = PROCESSED / "dev_set.parquet"
+TEST_SET = PROCESSED / "test_set.parquet"
+DATASET_METRICS = METRICS / "datasets.json"
+
+# train
+MODEL = MODELS / "event_classifier.skops"
+THRESHOLDS = TABLES / "thresholds"
+TOP_FEATURES = TABLES / "top_features"
+
+# evaluate
+TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"
+CLASSIFIER_SCORES = TABLES / "classifier_scores"
+CLASSIFIER_SUMMARY = TABLES / "classifier_summary"
+CLASSIFIER_METRICS = METRICS / "classifier.json"
+PLOTS = REPORTING / "plots"
+CALIBRATION_CURVE = PLOTS / "calibration.csv"
+PR_CURVE = PLOTS / "pr_curve.csv"
+
+# predict
+PREDICTIONS = PROCESSED / "predictions.parquet"
+
 # summarize
 CORPUS_SUMMARY = TABLES / "corpus_summary"  # .csv, .md, .tex
 LEDGER_SUMMARY = TABLES / "ledger_summary"  # .csv, .md, .tex

@@ -48,7 +48,6 @@ UCDP_COLUMNS = [
 ]
 
 
-
 def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()

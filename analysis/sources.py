@@ -31,7 +31,6 @@ MIRROR_ENV = "ANALYSIS_DATA_MIRROR"
 _CHUNK = 1 << 16
 
 
-
 def sha256_file(path: Path) -> str:
     """Return the hex sha256 of the file at ``path``."""
     digest = hashlib.sha256()

@@ -1,0 +1,177 @@
+"""The gold standard: adjudicated labels, agreement between passes, and the split.
+
+``annotations/labels.csv`` holds one row per document and pass (``a``, ``b``,
+``adjudicated``) with ids and labels only. This module checks it against the
+documents table (every annotated document exists and is eligible: never sealed,
+never in a text group with a sealed document), measures agreement, and splits
+the gold documents into train/dev/test by ``text_group``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+from analysis.codebook import EVENT_TYPES, parse_labels
+from analysis.errors import DataError
+
+PASSES = ("a", "b", "adjudicated")
+SPLITS = ("train", "dev", "test")
+
+
+def label_matrix(labels: pd.Series) -> pd.DataFrame:
+    """Turn ``;``-joined label strings into a boolean frame with one column per event type."""
+    sets = [parse_labels(v, where=f"row {i}: ") for i, v in zip(labels.index, labels, strict=True)]
+    return pd.DataFrame({t: [t in s for s in sets] for t in EVENT_TYPES}, index=labels.index)
+
+
+def validate_annotations(labels: pd.DataFrame, documents: pd.DataFrame, *, source: str) -> pd.DataFrame:
+    """Check the annotation file against the documents table; return it unchanged if sound.
+
+    Raises
+    ------
+    DataError
+        One line naming ``source`` and the first problem: a missing column, an unknown
+        pass or label, a document annotated twice in one pass, a document that is not in
+        the corpus, or one that is sealed or shares a text group with a sealed document.
+    """
+    needed = ["doc_id", "pass", "labels", "stratum", "codebook_version"]
+    missing = [c for c in needed if c not in labels.columns]
+    if missing:
+        raise DataError(f"{source}: missing column(s) {missing}")
+    bad_pass = labels.loc[~labels["pass"].isin(PASSES), "pass"]
+    if len(bad_pass):
+        raise DataError(f"{source}: row {bad_pass.index[0] + 2}: unknown pass {bad_pass.iloc[0]!r}")
+    for i, value in labels["labels"].items():
+        try:
+            parse_labels(value)
+        except ValueError as exc:
+            raise DataError(f"{source}: row {i + 2}: {exc}") from None
+    dup = labels.duplicated(["doc_id", "pass"])
+    if dup.any():
+        row = labels[dup].iloc[0]
+        raise DataError(f"{source}: row {dup.idxmax() + 2}: {row.doc_id} annotated twice in pass {row['pass']}")
+    docs = documents.set_index("doc_id")
+    unknown = labels.loc[~labels["doc_id"].isin(docs.index), "doc_id"]
+    if len(unknown):
+        raise DataError(f"{source}: row {unknown.index[0] + 2}: {unknown.iloc[0]} is not in the documents table")
+    flagged = docs.loc[labels["doc_id"].unique(), ["sealed", "sealed_group"]].any(axis=1)
+    if flagged.any():
+        raise DataError(
+            f"{source}: {flagged.idxmax()} is sealed or shares a text group with a sealed document; "
+            "sealed documents are never annotated"
+        )
+    return labels
+
+
+def split_of(text_group: str, *, seed: int, fractions: tuple[float, float, float]) -> str:
+    """Assign a text group to ``train``, ``dev`` or ``test`` by a seeded hash (stable, order-free).
+
+    >>> split_of("ucdp_syria:214797", seed=1, fractions=(0.5, 0.2, 0.3)) in SPLITS
+    True
+    """
+    u = int(hashlib.sha256(f"{seed}:{text_group}".encode()).hexdigest()[:12], 16) / 16**12
+    edges = np.cumsum(fractions)
+    return SPLITS[int(np.searchsorted(edges, u, side="right"))] if u < edges[-1] else SPLITS[-1]
+
+
+def gold_table(
+    labels: pd.DataFrame, documents: pd.DataFrame, *, seed: int, fractions: tuple[float, float, float]
+) -> pd.DataFrame:
+    """Build the gold table: adjudicated labels, stratum, text group and split per document.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``collection``, ``stratum``, ``text_group``, ``split``, then one
+        boolean column per event type, sorted by ``doc_id``.
+    """
+    adjudicated = labels[labels["pass"] == "adjudicated"].set_index("doc_id")
+    docs = documents.set_index("doc_id").loc[adjudicated.index]
+    gold = pd.DataFrame(
+        {
+            "doc_id": adjudicated.index,
+            "collection": docs["collection"].to_numpy(),
+            "stratum": adjudicated["stratum"].to_numpy(),
+            "text_group": docs["text_group"].to_numpy(),
+        }
+    )
+    gold["split"] = gold["text_group"].map(lambda g: split_of(g, seed=seed, fractions=fractions))
+    matrix = label_matrix(adjudicated["labels"]).reset_index(drop=True)
+    return pd.concat([gold, matrix], axis=1).sort_values("doc_id", ignore_index=True)
+
+
+def krippendorff_alpha_nominal(a: np.ndarray, b: np.ndarray) -> float:
+    """Krippendorff's alpha for two coders, nominal data, no missing values.
+
+    >>> round(krippendorff_alpha_nominal(np.array([1, 1, 0, 0]), np.array([1, 1, 0, 1])), 3)
+    0.533
+    """
+    values = np.concatenate([a, b])
+    n = len(values)
+    observed = np.mean(a != b)  # disagreeing pairable values per unit, two coders
+    categories, counts = np.unique(values, return_counts=True)
+    if len(categories) < 2:
+        return float("nan")
+    expected = 1 - (counts * (counts - 1)).sum() / (n * (n - 1))
+    return float(1 - observed / expected)
+
+
+def annotation_agreement(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per-type agreement between the two independent passes, and with the adjudicated gold.
+
+    Returns
+    -------
+    DataFrame
+        One row per event type plus ``all`` (every type pooled): ``event_type``, ``n_docs``,
+        ``n_pos_a``, ``n_pos_b``, ``n_pos_gold``, ``percent_agreement``, ``cohen_kappa``,
+        ``krippendorff_alpha``, ``n_adjudicated`` (documents where the passes differed on
+        this type).
+    """
+    wide = {p: label_matrix(labels[labels["pass"] == p].set_index("doc_id")["labels"]) for p in PASSES}
+    ids = wide["adjudicated"].index
+    a, b, g = (wide[p].loc[ids] for p in PASSES)
+    rows = []
+    for t in [*EVENT_TYPES, "all"]:
+        x = a.to_numpy().ravel() if t == "all" else a[t].to_numpy()
+        y = b.to_numpy().ravel() if t == "all" else b[t].to_numpy()
+        z = g.to_numpy().ravel() if t == "all" else g[t].to_numpy()
+        rows.append(
+            {
+                "event_type": t,
+                "n_docs": len(ids),
+                "n_pos_a": int(x.sum()),
+                "n_pos_b": int(y.sum()),
+                "n_pos_gold": int(z.sum()),
+                "percent_agreement": float(np.mean(x == y) * 100),
+                "cohen_kappa": float(cohen_kappa_score(x, y)) if len(set(x) | set(y)) > 1 else float("nan"),
+                "krippendorff_alpha": krippendorff_alpha_nominal(x.astype(int), y.astype(int)),
+                "n_adjudicated": int((x != y).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def gold_counts(gold: pd.DataFrame) -> pd.DataFrame:
+    """Count gold positives per type by split and stratum (the codebook-with-counts table).
+
+    Returns
+    -------
+    DataFrame
+        One row per event type: ``event_type``, ``n_pos`` (all gold), ``n_pos_train``,
+        ``n_pos_dev``, ``n_pos_test``, ``n_pos_random`` (random stratum), ``share_random``
+        (prevalence in the random stratum).
+    """
+    rows = []
+    random = gold[gold["stratum"] == "random"]
+    for t in EVENT_TYPES:
+        row = {"event_type": t, "n_pos": int(gold[t].sum())}
+        for s in SPLITS:
+            row[f"n_pos_{s}"] = int(gold.loc[gold["split"] == s, t].sum())
+        row["n_pos_random"] = int(random[t].sum())
+        row["share_random"] = float(random[t].mean()) if len(random) else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,224 @@
+"""The event-type classifier: TF-IDF word and character n-grams, one calibrated linear model per type.
+
+:class:`EventClassifier` keeps the fitted vectorisers, the per-type models and the
+per-type decision thresholds together, so one skops file holds everything needed
+to classify new text (``python -m analysis classify``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+from tqdm.auto import tqdm
+
+from analysis.codebook import EVENT_TYPES
+from analysis.rules import NEG, POS, apply_lfs, labeling_functions
+
+log = logging.getLogger(__name__)
+
+
+def model_input(frame: pd.DataFrame) -> pd.Series:
+    """Return the text the classifier reads: title and text for articles, headlines for events.
+
+    A UCDP document's title is its first headline, already in its text, so it is not repeated.
+    """
+    title = frame["title"].fillna("") if "title" in frame else pd.Series("", index=frame.index)
+    is_article = frame["collection"].eq("fakes") if "collection" in frame else title.ne("")
+    return (title + " \n " + frame["text"]).where(is_article, frame["text"])
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Hyper-parameters of :func:`make_features` and :class:`EventClassifier` (``params.yaml: train``)."""
+
+    word_ngram_max: int
+    char_ngram_min: int
+    char_ngram_max: int
+    min_df: int
+    max_features: int
+    classifier: str  # "svm" or "logistic"
+    c: float
+    class_weight: str | None
+    calibration: str  # "sigmoid" or "isotonic"
+    calibration_folds: int
+    rule_features: bool
+
+
+class RuleFeatures(BaseEstimator, TransformerMixin):
+    """The labelling functions' votes as features: one POS and one NEG indicator per function.
+
+    Stacking the rules under the linear models lets them learn how far to trust each rule,
+    and the n-grams correct what the rules miss. Nothing is fitted.
+    """
+
+    def fit(self, texts, y=None):  # noqa: D102 (scikit-learn API)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, texts) -> sparse.csr_matrix:  # noqa: D102
+        votes = apply_lfs(pd.Series(list(texts))).to_numpy()
+        return sparse.csr_matrix(np.hstack([votes == POS, votes == NEG]).astype(np.float32))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:  # noqa: D102
+        names = [lf.name for lf in labeling_functions()]
+        return np.array([f"{n}=pos" for n in names] + [f"{n}=neg" for n in names], dtype=object)
+
+
+def make_features(spec: ModelSpec) -> FeatureUnion:
+    """TF-IDF on word 1..n-grams and character n-grams (within word boundaries), unfitted.
+
+    With ``spec.rule_features`` the labelling functions' votes are stacked beside them.
+    """
+    word = TfidfVectorizer(
+        ngram_range=(1, spec.word_ngram_max),
+        min_df=spec.min_df,
+        max_features=spec.max_features,
+        sublinear_tf=True,
+        strip_accents="unicode",
+        lowercase=True,
+        dtype=np.float32,
+    )
+    char = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(spec.char_ngram_min, spec.char_ngram_max),
+        min_df=spec.min_df,
+        max_features=spec.max_features,
+        sublinear_tf=True,
+        lowercase=True,
+        dtype=np.float32,
+    )
+    parts = [("word", word), ("char", char)]
+    if spec.rule_features:
+        parts.append(("rules", RuleFeatures()))
+    return FeatureUnion(parts)
+
+
+def _base_estimator(spec: ModelSpec, *, seed: int):
+    if spec.classifier == "svm":
+        return LinearSVC(C=spec.c, class_weight=spec.class_weight, random_state=seed)
+    return LogisticRegression(C=spec.c, class_weight=spec.class_weight, max_iter=2000, random_state=seed)
+
+
+class EventClassifier:
+    """Multi-label event-type classifier with per-type thresholds.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        Feature and model hyper-parameters.
+    seed : int
+        Seed for the linear models and the calibration folds.
+    """
+
+    def __init__(self, spec: ModelSpec, *, seed: int) -> None:
+        self.spec = spec
+        self.seed = seed
+        self.event_types = list(EVENT_TYPES)
+        self.thresholds = {t: 0.5 for t in self.event_types}
+
+    def fit(
+        self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
+    ) -> EventClassifier:
+        """Fit the vectorisers on ``texts`` (training data only) and one calibrated model per type.
+
+        A type with fewer positives than calibration folds gets a constant model predicting
+        its training prevalence.
+        """
+        self.features_ = make_features(self.spec).fit(texts)
+        x = self.features_.transform(texts)
+        weight = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.models_: dict[str, object] = {}
+        for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
+            y = labels[t].to_numpy().astype(int)
+            if min(y.sum(), len(y) - y.sum()) < self.spec.calibration_folds:
+                self.models_[t] = float(np.average(y, weights=weight))
+                log.warning("%s: %d positives; using a constant prior", t, int(y.sum()))
+                continue
+            folds = StratifiedKFold(self.spec.calibration_folds, shuffle=True, random_state=self.seed)
+            model = CalibratedClassifierCV(
+                _base_estimator(self.spec, seed=self.seed), method=self.spec.calibration, cv=folds
+            )
+            self.models_[t] = model.fit(x, y, sample_weight=weight)
+        return self
+
+    def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
+        """Return calibrated probabilities, one column ``p_<type>`` per type."""
+        x = self.features_.transform(texts)
+        out = {}
+        for t in self.event_types:
+            model = self.models_[t]
+            out[f"p_{t}"] = np.full(x.shape[0], model) if isinstance(model, float) else model.predict_proba(x)[:, 1]
+        return pd.DataFrame(out, index=texts.index)
+
+    def predict(self, texts: pd.Series) -> pd.DataFrame:
+        """Return boolean labels, one column per type, using the per-type thresholds."""
+        return self.labels_from_proba(self.predict_proba(texts))
+
+    def labels_from_proba(self, proba: pd.DataFrame) -> pd.DataFrame:
+        """Apply the per-type thresholds to a frame of ``p_<type>`` columns."""
+        return pd.DataFrame({t: proba[f"p_{t}"] >= self.thresholds[t] for t in self.event_types}, index=proba.index)
+
+    def tune_thresholds(self, proba: pd.DataFrame, gold: pd.DataFrame, *, grid: np.ndarray) -> pd.DataFrame:
+        """Choose each type's threshold to maximise F1 on a tuning split (dev), and keep it.
+
+        Types without a positive in ``gold`` keep 0.5. Ties go to the highest threshold.
+
+        Returns
+        -------
+        DataFrame
+            One row per type: ``event_type``, ``threshold``, ``dev_f1``, ``n_pos_dev``.
+        """
+        rows = []
+        for t in self.event_types:
+            y = gold[t].to_numpy().astype(bool)
+            p = proba[f"p_{t}"].to_numpy()
+            best_f1, best_th = -1.0, 0.5
+            if y.any():
+                for th in grid:
+                    pred = p >= th
+                    tp = (pred & y).sum()
+                    f1 = 2 * tp / (pred.sum() + y.sum()) if (pred.sum() + y.sum()) else 0.0
+                    if f1 >= best_f1:
+                        best_f1, best_th = f1, float(th)
+            self.thresholds[t] = round(best_th, 4)
+            rows.append(
+                {
+                    "event_type": t,
+                    "threshold": self.thresholds[t],
+                    "dev_f1": best_f1 if y.any() else np.nan,
+                    "n_pos_dev": int(y.sum()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def top_features(self, *, n: int) -> pd.DataFrame:
+        """Return the ``n`` n-grams with the largest mean coefficient per type (averaged over folds).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``event_type``, ``rank``, ``feature`` (``word:`` or ``char:`` prefix), ``weight``.
+        """
+        names = self.features_.get_feature_names_out()
+        rows = []
+        for t in self.event_types:
+            model = self.models_[t]
+            if isinstance(model, float):
+                continue
+            coef = np.mean([np.ravel(c.estimator.coef_) for c in model.calibrated_classifiers_], axis=0)
+            for rank, i in enumerate(np.argsort(-coef, kind="stable")[:n], 1):
+                rows.append(
+                    {"event_type": t, "rank": rank, "feature": names[i].replace("__", ":", 1), "weight": float(coef[i])}
+                )
+        return pd.DataFrame(rows)

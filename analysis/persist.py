@@ -1,0 +1,85 @@
+"""Secure, byte-deterministic model files (skops, not pickle).
+
+``skops.io.dumps`` names array files after ``id()`` of the objects and stamps zip
+entries with the current time, so the same fitted model gives different bytes on
+every run (and ``dvc repro -f`` would change ``dvc.lock``). :func:`dumps` rewrites
+the archive: array files renamed in order of first reference, entries sorted,
+timestamps fixed. :func:`load` refuses any type outside an explicit allowlist.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from analysis.errors import DataError
+from analysis.io import atomic_path
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_IDS = re.compile(r'"__id__": ([0-9]+)|"([0-9]+)\.npy"')
+
+#: Types a model file may contain beyond skops' defaults (checked on load).
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "analysis.", "builtins.", "collections.")
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise ``obj`` with skops into byte-identical output for identical objects."""
+    raw = zipfile.ZipFile(io.BytesIO(sio.dumps(obj)))
+    schema = raw.read("schema.json").decode("utf-8")
+    # skops keys shared objects and array files by id(); renumber them in order of appearance
+    ids: dict[str, int] = {}
+    for match in _IDS.finditer(schema):
+        ids.setdefault(match.group(1) or match.group(2), len(ids))
+    arrays = {f"{old}.npy": f"{new:06d}.npy" for old, new in ids.items() if f"{old}.npy" in raw.namelist()}
+
+    def _renumber(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f'"__id__": {ids[match.group(1)]}'
+        name = f"{match.group(2)}.npy"
+        return f'"{arrays[name]}"' if name in arrays else match.group(0)
+
+    schema = _IDS.sub(_renumber, schema)
+    names = arrays
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        entries = [("schema.json", schema.encode("utf-8"))]
+        entries += [(names[n], raw.read(n)) for n in sorted(names, key=names.get)]
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return out.getvalue()
+
+
+def save(path: Path, obj: Any) -> None:
+    """Write ``obj`` to ``path`` deterministically and atomically."""
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(dumps(obj))
+
+
+def load(path: Path) -> Any:
+    """Load a model file, trusting only types under :data:`TRUSTED_PREFIXES`.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, not a skops archive, or holds a type outside the allowlist.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: model file not found (run `dvc repro train` first)")
+    data = path.read_bytes()
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as exc:  # skops raises several types for a bad archive
+        raise DataError(f"{path}: not a skops model file: {exc}") from None
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+    if refused:
+        raise DataError(f"{path}: refusing to load untrusted types {refused}")
+    return sio.loads(data, trusted=untrusted)

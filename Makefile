@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install repro test test-fast lint lab plots benchmark clean-venv
+.PHONY: install repro test test-fast lint lab readme manifest plots benchmark clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,19 +18,30 @@ install: $(STAMP)  ## create .venv and install the package with pinned dependenc
 
 repro: install     ## run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR to use a local mirror)
 	dvc repro
+	python -m analysis manifest
 
-test: install      ## the full test suite, including the end-to-end run on the real corpus
+test: repro        ## the whole suite: runs the pipeline first (notebooks read its outputs)
 	pytest
 
-test-fast: install ## unit tests only (no real-corpus run)
-	pytest -m "not slow"
+test-fast: install ## unit tests only (no real-corpus run, no notebooks)
+	pytest -m "not slow and not notebooks"
 
 lint: install
 	ruff check analysis tests benchmarks
 	ruff format --check analysis tests benchmarks
 
-lab: install       ## open the notebooks in JupyterLab
+readme: install    ## copy the pipeline's Markdown tables into README.md
+	python -m analysis readme
+
+plots: repro       ## DVC plots page with Vega loaded from node_modules (npm), not a CDN
+	npm install --no-audit --no-fund
+	dvc plots show
+
+lab: repro         ## open the notebooks in JupyterLab (right-click a .py file: Open With > Notebook)
 	jupyter lab notebooks/
+
+manifest: install  ## write data/reporting/manifest.json (git revision, dvc.lock hashes, params, versions)
+	python -m analysis manifest
 
 benchmark: install ## throughput and peak memory of the clean stage on the real corpus
 	python benchmarks/bench_clean.py

@@ -22,10 +22,53 @@ def _sample_annotations(args: argparse.Namespace) -> None:
     logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), args.output)
 
 
+def _classify(args: argparse.Namespace) -> None:
+    from analysis import classify, persist
+
+    frame = classify.read_input(args.input)
+    model = persist.load(args.model)
+    classify.write_output(classify.classify_frame(frame, model), args.output)
+
+
+def _readme(args: argparse.Namespace) -> None:
+    from analysis.errors import DataError
+    from analysis.readme import update_readme
+
+    stale = update_readme(check=args.check)
+    if stale and args.check:
+        raise DataError(
+            f"README.md: tables differ from the pipeline outputs: {stale} (run `python -m analysis readme`)"
+        )
+    logging.getLogger("analysis").info(
+        "README tables %s: %s", "checked" if args.check else "refreshed", stale or "all current"
+    )
+
+
+def _manifest(args: argparse.Namespace) -> None:
+    from analysis.manifest import write_manifest
+
+    write_manifest()
+    logging.getLogger("analysis").info("wrote %s", paths.relative(paths.MANIFEST))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    cls = sub.add_parser(
+        "classify",
+        help="label new text with event types",
+        description="Classify CSV/JSONL rows (id, text, optional title) or one raw article on stdin ('-').",
+    )
+    cls.add_argument("input", help="a .csv or .jsonl file with id and text columns, or - for stdin")
+    cls.add_argument("-o", "--output", help="output file: .jsonl (default) or .csv; standard output if omitted")
+    cls.add_argument("--model", default=str(paths.MODEL), help="a model file from the train stage")
+    cls.set_defaults(func=_classify)
+    manifest = sub.add_parser("manifest", help="write data/reporting/manifest.json (run after dvc repro)")
+    manifest.set_defaults(func=_manifest)
+    readme = sub.add_parser("readme", help="copy the pipeline's Markdown tables into README.md")
+    readme.add_argument("--check", action="store_true", help="only compare; exit 1 if any table is stale")
+    readme.set_defaults(func=_readme)
     sample = sub.add_parser("sample-annotations", help="draw the gold-standard sample (ids and strata only)")
     sample.add_argument("-o", "--output", default=str(paths.ROOT / "annotations" / "sample.csv"))
     sample.add_argument("--per-collection", type=int, default=180)

@@ -257,3 +257,55 @@ def metrics_json(scores: pd.DataFrame, *, gain: dict[str, float]) -> dict:
         **{f"{t}_f1_at_least_0.80": (f1 >= 0.80 if n >= 10 else "not measurable") for t, (n, f1) in key_types.items()},
     }
     return out
+
+
+def _with_ci(frame: pd.DataFrame, metric: str) -> pd.Series:
+    return frame.apply(
+        lambda r: f"{r[metric]:.3f} [{r[f'{metric}_ci_lower']:.3f}, {r[f'{metric}_ci_upper']:.3f}]", axis=1
+    )
+
+
+def headline_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate F1 per system and subset, each as ``estimate [ci_lower, ci_upper]`` (for the README).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``system``, ``subset``, ``n_docs``, ``macro_f1_types_10plus``, ``micro_f1``,
+        ``example_based_f1``.
+    """
+    return pd.DataFrame(
+        {
+            "system": summary["system"],
+            "subset": summary["subset"],
+            "n_docs": summary["n_docs"],
+            "macro_f1_types_10plus": _with_ci(summary, "macro_measurable_f1"),
+            "micro_f1": _with_ci(summary, "micro_f1"),
+            "example_based_f1": _with_ci(summary, "example_based_f1"),
+        }
+    )
+
+
+def per_type_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per-type precision, recall and F1 of the classifier on the full test split, beside the baselines' F1.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``event_type``, ``n_pos``, ``precision``, ``recall``, ``f1`` (each
+        ``estimate [ci_lower, ci_upper]``), ``keyword_rules_f1``, ``weak_labels_f1``.
+    """
+    full = scores[scores["subset"] == "all"]
+    clf = full[full["system"] == "classifier"].set_index("event_type").loc[list(EVENT_TYPES)]
+    f1_of = {s: full[full["system"] == s].set_index("event_type")["f1"] for s in ("keyword_rules", "weak_labels")}
+    return pd.DataFrame(
+        {
+            "event_type": list(EVENT_TYPES),
+            "n_pos": clf["n_pos"].to_numpy(),
+            "precision": _with_ci(clf, "precision").to_numpy(),
+            "recall": _with_ci(clf, "recall").to_numpy(),
+            "f1": _with_ci(clf, "f1").to_numpy(),
+            "keyword_rules_f1": f1_of["keyword_rules"].loc[list(EVENT_TYPES)].round(3).to_numpy(),
+            "weak_labels_f1": f1_of["weak_labels"].loc[list(EVENT_TYPES)].round(3).to_numpy(),
+        }
+    )

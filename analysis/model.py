@@ -23,7 +23,7 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from analysis.codebook import EVENT_TYPES
-from analysis.rules import NEG, POS, apply_lfs, labeling_functions
+from analysis.rules import NEG, POS, apply_lfs, labeling_functions, weak_labels
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,43 @@ class ModelSpec:
     calibration: str  # "sigmoid" or "isotonic"
     calibration_folds: int
     rule_features: bool
+    min_positives: int  # fewer training positives: the type backs off to the weak-label rules
+
+
+class CompactTfidfVectorizer(TfidfVectorizer):
+    """A :class:`TfidfVectorizer` whose saved state holds its vocabulary as one array.
+
+    skops stores a dict item by item, which makes a 400,000-term ``vocabulary_`` slow to
+    save and load; an array of terms (position = column) is one ``.npy`` file. The
+    ``stop_words_`` set of pruned terms is dropped after fitting, as scikit-learn allows.
+    """
+
+    def fit(self, raw_documents, y=None):  # noqa: D102 (scikit-learn API)
+        self.fit_transform(raw_documents)
+        return self
+
+    def fit_transform(self, raw_documents, y=None):  # noqa: D102
+        x = super().fit_transform(raw_documents, y)
+        if hasattr(self, "stop_words_"):
+            del self.stop_words_
+        return x
+
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())
+        vocabulary = state.pop("vocabulary_", None)
+        if vocabulary is not None:
+            terms = np.empty(len(vocabulary), dtype=object)
+            for term, column in vocabulary.items():
+                terms[column] = term
+            state["vocabulary_terms_"] = terms.astype(str)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        terms = state.pop("vocabulary_terms_", None)
+        if terms is not None:
+            state["vocabulary_"] = {str(t): i for i, t in enumerate(terms)}
+        super().__setstate__(state)
 
 
 class RuleFeatures(BaseEstimator, TransformerMixin):
@@ -80,7 +117,7 @@ def make_features(spec: ModelSpec) -> FeatureUnion:
 
     With ``spec.rule_features`` the labelling functions' votes are stacked beside them.
     """
-    word = TfidfVectorizer(
+    word = CompactTfidfVectorizer(
         ngram_range=(1, spec.word_ngram_max),
         min_df=spec.min_df,
         max_features=spec.max_features,
@@ -89,7 +126,7 @@ def make_features(spec: ModelSpec) -> FeatureUnion:
         lowercase=True,
         dtype=np.float32,
     )
-    char = TfidfVectorizer(
+    char = CompactTfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(spec.char_ngram_min, spec.char_ngram_max),
         min_df=spec.min_df,
@@ -106,7 +143,7 @@ def make_features(spec: ModelSpec) -> FeatureUnion:
 
 def _base_estimator(spec: ModelSpec, *, seed: int):
     if spec.classifier == "svm":
-        return LinearSVC(C=spec.c, class_weight=spec.class_weight, random_state=seed)
+        return LinearSVC(C=spec.c, class_weight=spec.class_weight, max_iter=5000, random_state=seed)
     return LogisticRegression(C=spec.c, class_weight=spec.class_weight, max_iter=2000, random_state=seed)
 
 
@@ -128,22 +165,34 @@ class EventClassifier:
         self.thresholds = {t: 0.5 for t in self.event_types}
 
     def fit(
-        self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
+        self,
+        texts: pd.Series,
+        labels: pd.DataFrame,
+        *,
+        sample_weight: np.ndarray | None = None,
+        voting_lfs: list[str] | None = None,
     ) -> EventClassifier:
         """Fit the vectorisers on ``texts`` (training data only) and one calibrated model per type.
 
-        A type with fewer positives than calibration folds gets a constant model predicting
-        its training prevalence.
+        A type with fewer than ``spec.min_positives`` training positives cannot be learned
+        reliably; it *backs off* to the weak-label rules (majority vote of ``voting_lfs``,
+        default all LFs), whose vote (0 or 1) becomes its probability.
         """
         self.features_ = make_features(self.spec).fit(texts)
         x = self.features_.transform(texts)
         weight = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.voting_lfs = list(voting_lfs) if voting_lfs is not None else [lf.name for lf in labeling_functions()]
         self.models_: dict[str, object] = {}
         for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
             y = labels[t].to_numpy().astype(int)
-            if min(y.sum(), len(y) - y.sum()) < self.spec.calibration_folds:
-                self.models_[t] = float(np.average(y, weights=weight))
-                log.warning("%s: %d positives; using a constant prior", t, int(y.sum()))
+            if y.sum() < self.spec.min_positives or len(y) - y.sum() < self.spec.calibration_folds:
+                self.models_[t] = "rules"
+                log.warning(
+                    "%s: %d training positives (< %d); backing off to the rules",
+                    t,
+                    int(y.sum()),
+                    self.spec.min_positives,
+                )
                 continue
             folds = StratifiedKFold(self.spec.calibration_folds, shuffle=True, random_state=self.seed)
             model = CalibratedClassifierCV(
@@ -155,10 +204,12 @@ class EventClassifier:
     def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
         """Return calibrated probabilities, one column ``p_<type>`` per type."""
         x = self.features_.transform(texts)
+        backoff = [t for t in self.event_types if isinstance(self.models_[t], str)]
+        weak = weak_labels(apply_lfs(pd.Series(list(texts))), use=self.voting_lfs) if backoff else None
         out = {}
         for t in self.event_types:
             model = self.models_[t]
-            out[f"p_{t}"] = np.full(x.shape[0], model) if isinstance(model, float) else model.predict_proba(x)[:, 1]
+            out[f"p_{t}"] = weak[t].to_numpy(dtype=float) if isinstance(model, str) else model.predict_proba(x)[:, 1]
         return pd.DataFrame(out, index=texts.index)
 
     def predict(self, texts: pd.Series) -> pd.DataFrame:
@@ -184,7 +235,7 @@ class EventClassifier:
             y = gold[t].to_numpy().astype(bool)
             p = proba[f"p_{t}"].to_numpy()
             best_f1, best_th = -1.0, 0.5
-            if y.any():
+            if y.any() and not isinstance(self.models_[t], str):
                 for th in grid:
                     pred = p >= th
                     tp = (pred & y).sum()
@@ -214,7 +265,7 @@ class EventClassifier:
         rows = []
         for t in self.event_types:
             model = self.models_[t]
-            if isinstance(model, float):
+            if isinstance(model, str):
                 continue
             coef = np.mean([np.ravel(c.estimator.coef_) for c in model.calibrated_classifiers_], axis=0)
             for rank, i in enumerate(np.argsort(-coef, kind="stable")[:n], 1):

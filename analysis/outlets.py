@@ -29,6 +29,17 @@ _ALIASES = {
     "agencefrancepresse": "AFP",
     "afp": "AFP",
     "airwars": "Airwars",
+    "airwarsorg": "Airwars",
+    "airwarsjanuray1st": "Airwars",  # a date typed into the office field
+    "syrialiveumap": "Liveuamap",
+    "associatedpressnewswires": "Associated Press",
+    "sdfpresscenter": "SDF Press Office",
+    "soh": "SOHR",  # truncated spellings of the Syrian Observatory
+    "ohr": "SOHR",
+    "sn4hr": "SNHR",
+    "snhr": "SNHR",
+    "aljazeeraenglish": "Al Jazeera",
+    "aljazeera": "Al Jazeera",
     "syrialivemap": "Liveuamap",
     "httpsyrialiveuamapcom": "Liveuamap",
     "syrialiveuamapcom": "Liveuamap",

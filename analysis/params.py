@@ -148,6 +148,16 @@ class GoldParams:
 
 
 @dataclass(frozen=True)
+class WeakLabelParams:
+    """How labelling-function votes are combined (see :func:`analysis.rules.select_lfs`)."""
+
+    min_lf_accuracy: float
+
+    def __post_init__(self) -> None:
+        _check(0 <= self.min_lf_accuracy < 1, "weak_label.min_lf_accuracy", "must be in [0, 1)")
+
+
+@dataclass(frozen=True)
 class FeaturesParams:
     """How the training set is assembled from gold and weak labels."""
 
@@ -174,6 +184,7 @@ class TrainParams:
     calibration: str
     calibration_folds: int
     rule_features: bool
+    min_positives: int
     threshold_step: float
 
     def __post_init__(self) -> None:
@@ -194,6 +205,7 @@ class TrainParams:
         _check(self.class_weight in (None, "balanced"), "train.class_weight", "must be null or balanced")
         _check(self.calibration in ("sigmoid", "isotonic"), "train.calibration", "must be sigmoid or isotonic")
         _check(2 <= self.calibration_folds <= 10, "train.calibration_folds", "must be in [2, 10]")
+        _check(self.min_positives >= self.calibration_folds, "train.min_positives", "must be >= calibration_folds")
         _check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
 
     def spec(self):
@@ -220,14 +232,60 @@ class EvaluateParams:
         _check(self.top_features >= 1, "evaluate.top_features", "must be >= 1")
 
 
+@dataclass(frozen=True)
+class KeyDate:
+    """A date marked on time-series figures."""
+
+    date: str
+    label: str
+
+    def __post_init__(self) -> None:
+        _check(
+            bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.date)),
+            "report.key_dates",
+            f"date must be YYYY-MM-DD, got {self.date!r}",
+        )
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Settings of the study's figures and tables."""
+
+    key_dates: tuple[KeyDate, ...]
+    outlet_groups: dict[str, str]
+    lag_min_reports: int
+    lag_max_days: int
+    selection_death_bins: tuple[int, ...]
+    selection_types: tuple[str, ...]
+    dynamics_types: tuple[str, ...]
+    iraq_window: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        from analysis.codebook import EVENT_TYPES
+
+        for key in ("selection_types", "dynamics_types"):
+            bad = [t for t in getattr(self, key) if t not in EVENT_TYPES]
+            _check(not bad, f"report.{key}", f"unknown event type(s) {bad}")
+        bins = self.selection_death_bins
+        _check(
+            list(bins) == sorted(set(bins)) and len(bins) >= 2,
+            "report.selection_death_bins",
+            "must be strictly increasing",
+        )
+        _check(len(self.iraq_window) == 2, "report.iraq_window", "must be [start, end]")
+        _check(self.lag_min_reports >= 1 and self.lag_max_days >= 1, "report.lag_*", "must be >= 1")
+
+
 SECTIONS: dict[str, type] = {
     "base": BaseParams,
     "acquire": AcquireParams,
     "clean": CleanParams,
     "gold": GoldParams,
+    "weak_label": WeakLabelParams,
     "features": FeaturesParams,
     "train": TrainParams,
     "evaluate": EvaluateParams,
+    "report": ReportParams,
 }
 
 

@@ -40,6 +40,7 @@ GOLD_METRICS = METRICS / "gold.json"
 
 # weak_label
 WEAK_LABELS = PROCESSED / "weak_labels.parquet"
+LABEL_MODEL = PROCESSED / "label_model.json"  # the LFs that vote
 LF_SUMMARY = TABLES / "lf_summary"
 
 # features
@@ -57,6 +58,8 @@ TOP_FEATURES = TABLES / "top_features"
 TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"
 CLASSIFIER_SCORES = TABLES / "classifier_scores"
 CLASSIFIER_SUMMARY = TABLES / "classifier_summary"
+CLASSIFIER_HEADLINE = TABLES / "classifier_headline"
+CLASSIFIER_PER_TYPE = TABLES / "classifier_per_type"
 CLASSIFIER_METRICS = METRICS / "classifier.json"
 PLOTS = REPORTING / "plots"
 CALIBRATION_CURVE = PLOTS / "calibration.csv"
@@ -64,6 +67,25 @@ PR_CURVE = PLOTS / "pr_curve.csv"
 
 # predict
 PREDICTIONS = PROCESSED / "predictions.parquet"
+
+# report: figures (.pdf, .png), tables (.csv, .md, .tex), numbers
+FIG_VOLUME_MONTHLY = FIGURES / "volume_monthly"
+FIG_OUTLET_PROFILES = FIGURES / "outlet_profiles"
+FIG_CREDIBILITY_PROFILE = FIGURES / "credibility_profile"
+FIG_REPORTING_LAG = FIGURES / "reporting_lag"
+FIG_SELECTION = FIGURES / "selection"
+FIG_DYNAMICS = FIGURES / "dynamics"
+FIG_CLASSIFIER_PERFORMANCE = FIGURES / "classifier_performance"
+FIG_CALIBRATION = FIGURES / "calibration"
+OUTLET_PROFILES = TABLES / "outlet_profiles"
+OUTLET_TESTS = TABLES / "outlet_tests"
+CREDIBILITY_PROFILE = TABLES / "credibility_profile"
+CREDIBILITY_TESTS = TABLES / "credibility_tests"
+LAG_BY_OUTLET = TABLES / "lag_by_outlet"
+LAG_BY_TYPE = TABLES / "lag_by_type"
+SELECTION_BY_TYPE = TABLES / "selection_by_type"
+NUMBERS = REPORTING / "numbers.tex"
+MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 
 # summarize
 CORPUS_SUMMARY = TABLES / "corpus_summary"  # .csv, .md, .tex

@@ -48,6 +48,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"push(?:ed|es|ing)?\s+(?:into|towards?|deeper|forward)",
         r"regain\w*",
         r"recover(?:ed|s)?\s+(?:control|the)",
+        # the codebook's hard case: troops "edged closer to the mosque" are pushing forward
+        r"edg(?:ed|ing|es)\s+closer",
+        r"clos(?:e|ed|es|ing)\s+in\s+on",
     ),
     "retreat": _rx(
         r"withdr[ae]w\w*",
@@ -185,7 +188,6 @@ PARAPHRASES: dict[str, re.Pattern[str]] = {
         r"falls\s+to",
         r"in\s+control\s+of",
         r"controlled\s+the",
-        r"edg(?:ed|ing|es)\s+closer",
         r"moved\s+into",
         r"progress(?:ed)?\b",
         r"offensive\s+(?:on|to\s+retake|against)",
@@ -347,7 +349,7 @@ _MODALITY = _rx(
     r"tried\b",
     r"tries\b",
     r"trying\b",
-    r"call(?:s|ed|ing)?\s+for",
+    r"call(?:s|ed|ing)?\s+(?:for|on)",
     r"demand\w*",
     r"urg\w*",
     r"propos\w*",
@@ -483,22 +485,46 @@ def apply_lfs(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(votes, index=texts.index, columns=[lf.name for lf in lfs])
 
 
-def weak_labels(votes: pd.DataFrame) -> pd.DataFrame:
+def select_lfs(votes: pd.DataFrame, gold: pd.DataFrame, *, min_accuracy: float) -> list[str]:
+    """Keep the labelling functions whose empirical accuracy on ``gold`` reaches ``min_accuracy``.
+
+    Each type's strong cue (``<type>_cue``) is always kept, so that no type loses its weak
+    labels; paraphrase and not-asserted LFs must earn their vote. An LF that never votes
+    on ``gold`` is kept (nothing speaks against it). This is the
+    project's label model: majority vote among LFs that have shown they are right more
+    often than ``min_accuracy`` on gold *training* documents.
+
+    Returns
+    -------
+    list of str
+        Names of the kept LFs, in :func:`labeling_functions` order.
+    """
+    summary = lf_summary(votes, gold)
+    keep = (
+        summary["lf"].str.endswith("_cue")
+        | summary["empirical_accuracy"].isna()
+        | (summary["empirical_accuracy"] >= min_accuracy)
+    )
+    return summary.loc[keep, "lf"].tolist()
+
+
+def weak_labels(votes: pd.DataFrame, *, use: list[str] | None = None) -> pd.DataFrame:
     """Combine LF votes into weak labels by majority vote per type.
 
-    For each type, the POS and NEG votes of its own LFs and of the global LFs are counted;
-    the type is labelled when POS votes outnumber NEG votes. No votes, or a tie, is
-    negative: most documents do not report most types.
+    For each type, the POS and NEG votes of its own LFs and of the global LFs (those in
+    ``use``, default all) are counted; the type is labelled when POS votes outnumber NEG
+    votes. No votes, or a tie, is negative: most documents do not report most types.
 
     Returns
     -------
     DataFrame
         Index of ``votes``; one boolean column per event type.
     """
-    global_cols = [lf.name for lf in labeling_functions() if lf.event_type is None]
+    allowed = set(votes.columns if use is None else use)
+    global_cols = [lf.name for lf in labeling_functions() if lf.event_type is None and lf.name in allowed]
     out = {}
     for t in EVENT_TYPES:
-        cols = [c for c in votes.columns if c.startswith(f"{t}_")] + global_cols
+        cols = [c for c in votes.columns if c.startswith(f"{t}_") and c in allowed] + global_cols
         v = votes[cols].to_numpy()
         out[t] = (v == POS).sum(axis=1) > (v == NEG).sum(axis=1)
     return pd.DataFrame(out, index=votes.index)

@@ -187,6 +187,9 @@ def test_id_text_never_renders_floats():
         ("http://syria.liveuamap.com", "Liveuamap"),
         ("BBC Monitoring European", "BBC Monitoring"),
         ("Reuters News", "Reuters"),
+        ("airwars.org", "Airwars"),  # a web address for the same monitor
+        ("SOH", "SOHR"),  # truncated spelling
+        ("Associated Press Newswires", "Associated Press"),
         ("sana", "SANA"),  # a FA-KES code
         ("Some Local Paper", "Some Local Paper"),  # unknown: kept as written
     ],

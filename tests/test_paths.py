@@ -42,7 +42,8 @@ def test_every_dvc_data_path_is_defined_in_paths_module():
 
 
 def test_every_paths_module_file_is_produced_by_the_pipeline():
-    orphans = _module_data_paths() - _dvc_data_paths()
+    # the manifest records the git revision, so it is written after `dvc repro`, not by a stage
+    orphans = _module_data_paths() - _dvc_data_paths() - {paths.relative(paths.MANIFEST)}
     assert not orphans, f"analysis/paths.py names files no dvc.yaml stage uses: {sorted(orphans)}"
 
 

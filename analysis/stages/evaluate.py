@@ -1,5 +1,7 @@
 """Stage ``evaluate``: the classifier and its baselines on the held-out gold test split."""
 
+import json
+
 import pandas as pd
 
 from analysis import evaluate, paths, persist, rules
@@ -19,7 +21,9 @@ def main() -> None:
     proba = model.predict_proba(test["text"])
     systems = {
         "classifier": model.labels_from_proba(proba),
-        "weak_labels": rules.weak_labels(rules.apply_lfs(test["text"])),
+        "weak_labels": rules.weak_labels(
+            rules.apply_lfs(test["text"]), use=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
+        ),
         "keyword_rules": rules.keyword_labels(test["text"]),
         "majority": evaluate.majority_labels(train[train["source"] == "gold"], test.index),
     }
@@ -46,6 +50,15 @@ def main() -> None:
         paths.CLASSIFIER_SUMMARY,
         summary,
         caption="Aggregate F1 on the gold test split (95% bootstrap intervals).",
+        float_format="{:.3f}",
+    )
+    write_table(
+        paths.CLASSIFIER_HEADLINE, evaluate.headline_table(summary), caption="Aggregate F1 on the gold test split."
+    )
+    write_table(
+        paths.CLASSIFIER_PER_TYPE,
+        evaluate.per_type_table(scores),
+        caption="Classifier per event type on the gold test split.",
         float_format="{:.3f}",
     )
     predictions = pd.concat([test[["doc_id", "stratum", *EVENT_TYPES]], proba.round(6)], axis=1)

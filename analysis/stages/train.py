@@ -1,5 +1,7 @@
 """Stage ``train``: fit the classifier on the training set, tune per-type thresholds on dev."""
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -16,8 +18,9 @@ def main() -> None:
     params = load_params("train")
     train = pd.read_parquet(paths.TRAIN_SET)
     dev = pd.read_parquet(paths.DEV_SET)
+    voting_lfs = json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
     model = EventClassifier(params.spec(), seed=seed).fit(
-        train["text"], train, sample_weight=train["weight"].to_numpy()
+        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
     )
     grid = np.round(np.arange(0.05, 0.95 + 1e-9, params.threshold_step), 4)
     thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)

@@ -4,21 +4,27 @@ import pandas as pd
 
 from analysis import datasets, paths, rules
 from analysis.codebook import EVENT_TYPES
-from analysis.io import write_parquet, write_table
+from analysis.io import write_json, write_parquet, write_table
 from analysis.model import model_input
+from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Vote with every LF on non-sealed documents, combine by majority, and report LF quality on dev."""
+    """Vote with every LF on non-sealed documents, keep LFs accurate on gold train, combine by majority."""
+    params = load_params("weak_label")
     documents = datasets.eligible_for_fitting(pd.read_parquet(paths.DOCUMENTS))
     votes = rules.apply_lfs(model_input(documents).set_axis(documents["doc_id"]))
-    weak = rules.weak_labels(votes)
-    out = pd.concat([votes, weak], axis=1).rename_axis("doc_id").reset_index()
+    gold = pd.read_parquet(paths.GOLD).set_index("doc_id")
+    train, dev = gold[gold["split"] == "train"], gold[gold["split"] == "dev"]
+    use = rules.select_lfs(votes.loc[train.index], train[list(EVENT_TYPES)], min_accuracy=params.min_lf_accuracy)
+    out = pd.concat([votes, rules.weak_labels(votes, use=use)], axis=1).rename_axis("doc_id").reset_index()
     write_parquet(paths.WEAK_LABELS, out)
-    gold = pd.read_parquet(paths.GOLD)
-    dev = gold[gold["split"] == "dev"].set_index("doc_id")
+    write_json(
+        paths.LABEL_MODEL, {"combine": "majority_vote", "min_lf_accuracy": params.min_lf_accuracy, "voting_lfs": use}
+    )
     summary = rules.lf_summary(votes.loc[dev.index], dev[list(EVENT_TYPES)])
+    summary.insert(3, "in_vote", summary["lf"].isin(use))
     write_table(paths.LF_SUMMARY, summary, caption="Labelling functions on the gold dev split.", float_format="{:.3f}")
 
 

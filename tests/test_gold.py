@@ -1,0 +1,101 @@
+"""Gold standard: validation of the annotation file, the split, agreement."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import gold, paths
+from analysis.errors import DataError
+
+
+def _docs():
+    return pd.DataFrame(
+        {
+            "doc_id": ["ucdp_iraq:1", "ucdp_iraq:2", "ucdp_iraq:3", "ucdp_iraq:4"],
+            "collection": "ucdp_iraq",
+            "text_group": ["ucdp_iraq:1", "ucdp_iraq:1", "ucdp_iraq:3", "ucdp_iraq:4"],
+            "sealed": [False, False, False, True],
+            "sealed_group": [False, False, False, True],
+        }
+    )
+
+
+def _labels(rows):
+    return pd.DataFrame(rows, columns=["doc_id", "pass", "labels", "stratum", "codebook_version"])
+
+
+def test_validate_rejects_sealed_documents():
+    # annotating a sealed document is never allowed
+    labels = _labels([["ucdp_iraq:4", "a", "clash", "random", "1"]])
+    with pytest.raises(DataError, match="ucdp_iraq:4 is sealed"):
+        gold.validate_annotations(labels, _docs(), source="labels.csv")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [["ucdp_iraq:1", "a", "sieg", "random", "1"]],
+            r"row 2: unknown event type\(s\) \['sieg'\]",
+        ),  # a typo in a label
+        ([["ucdp_iraq:9", "a", "", "random", "1"]], "ucdp_iraq:9 is not in the documents table"),  # unknown document
+        ([["ucdp_iraq:1", "c", "", "random", "1"]], "unknown pass 'c'"),  # unknown pass
+        (
+            [["ucdp_iraq:1", "a", "", "random", "1"], ["ucdp_iraq:1", "a", "clash", "random", "1"]],
+            "annotated twice in pass a",
+        ),
+    ],
+)
+def test_validate_names_row_and_problem(rows, message):
+    with pytest.raises(DataError, match=message):
+        gold.validate_annotations(_labels(rows), _docs(), source="labels.csv")
+
+
+def test_split_keeps_text_groups_together_and_is_stable():
+    labels = _labels(
+        [[d, "adjudicated", "clash", "random", "1"] for d in ("ucdp_iraq:1", "ucdp_iraq:2", "ucdp_iraq:3")]
+    )
+    table = gold.gold_table(labels, _docs(), seed=7, fractions=(0.5, 0.2, 0.3))
+    split = table.set_index("doc_id")["split"]
+    assert split["ucdp_iraq:1"] == split["ucdp_iraq:2"]  # same text group, same split
+    again = gold.gold_table(labels.iloc[::-1], _docs(), seed=7, fractions=(0.5, 0.2, 0.3))
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_split_fractions_are_respected_on_many_groups():
+    splits = pd.Series([gold.split_of(f"g{i}", seed=1, fractions=(0.5, 0.2, 0.3)) for i in range(20000)]).value_counts(
+        normalize=True
+    )
+    assert abs(splits["train"] - 0.5) < 0.02 and abs(splits["dev"] - 0.2) < 0.02 and abs(splits["test"] - 0.3) < 0.02
+
+
+def test_agreement_matches_hand_computed_kappa():
+    # 4 documents; the passes disagree on siege for one of them
+    rows = []
+    for doc, a, b in [("d1", "siege", "siege"), ("d2", "", ""), ("d3", "siege", ""), ("d4", "", "")]:
+        rows += [[doc, "a", a, "random", "1"], [doc, "b", b, "random", "1"], [doc, "adjudicated", a, "random", "1"]]
+    table = gold.annotation_agreement(_labels(rows)).set_index("event_type")
+    # po = 3/4; pe = (2/4)(1/4) + (2/4)(3/4) = 0.5; kappa = (0.75 - 0.5) / 0.5 = 0.5
+    assert table.loc["siege", "cohen_kappa"] == pytest.approx(0.5)
+    assert table.loc["siege", "n_adjudicated"] == 1
+
+
+def test_krippendorff_alpha_perfect_agreement_is_one():
+    x = np.array([1, 0, 1, 1, 0])
+    assert gold.krippendorff_alpha_nominal(x, x) == pytest.approx(1.0)
+
+
+def test_project_annotations_are_complete_and_consistent():
+    labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
+    sample = pd.read_csv(paths.ANNOTATION_SAMPLE, dtype=str)
+    per_pass = labels.groupby("pass")["doc_id"].apply(set)
+    assert per_pass["a"] == per_pass["b"] == per_pass["adjudicated"] == set(sample["doc_id"])
+    assert len(sample) >= 800 and (sample["stratum"] == "random").sum() >= 500
+    assert (labels["codebook_version"] == "1").all()
+    assert not labels.columns.str.contains("text").any()  # ids and labels only, never texts
+
+
+@pytest.mark.slow
+def test_project_annotations_are_valid_for_the_real_corpus(corpus_tables):
+    labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
+    gold.validate_annotations(labels, corpus_tables[0], source="annotations/labels.csv")

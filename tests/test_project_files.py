@@ -1,0 +1,34 @@
+"""Project metadata that users and citation tools read."""
+
+import re
+
+import yaml
+
+from analysis import paths
+
+
+def test_citation_cff_has_the_required_fields():
+    cff = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors", "version", "license"):
+        assert cff.get(key), key
+    assert all("name" in a or "family-names" in a for a in cff["authors"])
+    titles = [r["title"] for r in cff.get("references", [])]
+    assert any("FA-KES" in t for t in titles) and any("UCDP" in t for t in titles)
+
+
+def test_plots_template_loads_vega_locally():
+    template = (paths.ROOT / "docs" / "plots_template.html").read_text()
+    assert "{plot_divs}" in template and not re.search(r"<script src=\"https?:", template)
+    assert "../docs/plots_template.html" in (paths.ROOT / ".dvc" / "config").read_text()
+
+
+def test_readme_figures_and_tables_are_named_in_dvc_yaml():
+    import re
+
+    readme = (paths.ROOT / "README.md").read_text()
+    dvc = paths.DVC_YAML.read_text()
+    for name in re.findall(r"docs/figures/([a-z0-9_]+)\.png", readme):
+        assert f"data/reporting/figures/{name}.png" in dvc, name
+    for name in re.findall(r"<!-- ([a-z0-9_]+):start -->", readme):
+        assert f"data/reporting/tables/{name}.md" in dvc, name

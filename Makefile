@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install repro test test-fast lint lab readme manifest plots benchmark clean-venv
+.PHONY: install repro test test-fast lint lab readme manifest plots benchmark benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ manifest: install  ## write data/reporting/manifest.json (git revision, dvc.lock
 
 benchmark: install ## throughput and peak memory of the clean stage on the real corpus
 	python benchmarks/bench_clean.py
+
+benchmark-conflibert: install ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
+	dvc repro benchmarks/dvc.yaml
 
 clean-venv:
 	rm -rf $(VENV)

@@ -127,7 +127,8 @@ def calibration_frame(y: pd.DataFrame, proba: pd.DataFrame, *, n_bins: int) -> p
     Returns
     -------
     DataFrame
-        Columns ``event_type`` (or ``all``), ``mean_predicted``, ``fraction_positive``.
+        Columns ``event_type`` (or ``all``), ``mean_predicted``, ``fraction_positive``, ``n``
+        (document-type pairs in the bin).
     """
     rows = []
     pairs = [
@@ -136,9 +137,17 @@ def calibration_frame(y: pd.DataFrame, proba: pd.DataFrame, *, n_bins: int) -> p
     pairs += [(t, y[t].to_numpy(), proba[f"p_{t}"].to_numpy()) for t in EVENT_TYPES if y[t].any()]
     for name, yt, pt in pairs:
         frac, mean = calibration_curve(yt.astype(int), pt, n_bins=n_bins, strategy="uniform")
+        # bin the way calibration_curve does, and drop empty bins as it does
+        counts = np.bincount(np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], pt), minlength=n_bins)
+        counts = counts[counts > 0]
         rows += [
-            {"event_type": name, "mean_predicted": round(float(m), 6), "fraction_positive": round(float(f), 6)}
-            for m, f in zip(mean, frac, strict=True)
+            {
+                "event_type": name,
+                "mean_predicted": round(float(m), 6),
+                "fraction_positive": round(float(f), 6),
+                "n": int(c),
+            }
+            for m, f, c in zip(mean, frac, counts, strict=True)
         ]
     return pd.DataFrame(rows)
 

@@ -242,7 +242,47 @@ def calibration(curve: pd.DataFrame) -> plt.Figure:
         fig, ax = plt.subplots(figsize=(SINGLE, SINGLE * 0.9))
         ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=0.8, label="perfect calibration")
         ax.plot(pooled["mean_predicted"], pooled["fraction_positive"], marker="o", markersize=3, label="classifier")
-        ax.set_xlabel("mean predicted probability")
+        for _, r in pooled.iterrows():  # sparse middle bins are noisy: show how many pairs each holds
+            ax.annotate(
+                f"n={int(r['n'])}",
+                xy=(r["mean_predicted"], r["fraction_positive"]),
+                xytext=(3, -8),
+                textcoords="offset points",
+                fontsize=5.5,
+                color="0.35",
+            )
+        ax.set_xlabel("mean predicted probability (10 equal-width bins; all types pooled)")
         ax.set_ylabel("fraction of positives")
         ax.legend(loc="upper left")
+        return fig
+
+
+def benchmark_score_vs_compute(comparison: pd.DataFrame) -> plt.Figure:
+    """Score against training-plus-inference time per ConfliBERT task, beside the published scores."""
+    with _style():
+        fig, ax = plt.subplots(figsize=(DOUBLE, 2.8))
+        y = np.arange(len(comparison))
+        ax.scatter(
+            comparison["score"], y, color="C0", zorder=3, label="this package (TF-IDF + linear SVM, 2 CPU cores)"
+        )
+        ax.scatter(
+            comparison["bert_base_best"], y, color="C1", marker="s", zorder=3, label="BERT-base (published, GPU)"
+        )
+        ax.scatter(
+            comparison["conflibert_best"], y, color="C3", marker="D", zorder=3, label="best ConfliBERT (published, GPU)"
+        )
+        for i, r in comparison.reset_index(drop=True).iterrows():
+            ax.annotate(
+                f"{r['train_plus_inference_seconds']:.0f} s",
+                xy=(r["score"], i),
+                xytext=(-4, 5),
+                textcoords="offset points",
+                ha="right",
+                fontsize=6,
+                color="C0",
+            )
+        ax.set_yticks(y, labels=[f"{t} ({m})" for t, m in zip(comparison["task"], comparison["metric"], strict=True)])
+        ax.invert_yaxis()
+        ax.set_xlabel("test score (%, the published metric); labels: our training + inference seconds")
+        ax.legend(loc="lower left", fontsize=6)
         return fig

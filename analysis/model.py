@@ -76,6 +76,9 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def __getstate__(self) -> dict:
         state = dict(super().__getstate__())
+        # id() of the stop-word list, cached by scikit-learn: a memory address, different in
+        # every process (it only skips a re-check, so dropping it is safe)
+        state.pop("_stop_words_id", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = np.empty(len(vocabulary), dtype=object)

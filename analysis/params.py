@@ -276,6 +276,67 @@ class ReportParams:
         _check(self.lag_min_reports >= 1 and self.lag_max_days >= 1, "report.lag_*", "must be >= 1")
 
 
+@dataclass(frozen=True)
+class BenchmarkTask:
+    """One ConfliBERT task: its kind, the published metric, pinned files and published scores."""
+
+    kind: str
+    metric: str
+    sha256: dict[str, str]
+    published: dict[str, float]
+
+    def __post_init__(self) -> None:
+        _check(
+            self.kind in ("multilabel", "multiclass", "binary"), "benchmark.tasks.kind", f"unknown kind {self.kind!r}"
+        )
+        _check(
+            self.metric in ("example_f1", "macro_f1", "positive_f1"),
+            "benchmark.tasks.metric",
+            f"unknown metric {self.metric!r}",
+        )
+        _check(
+            {"train", "test"} <= set(self.sha256) <= {"train", "dev", "test"},
+            "benchmark.tasks.sha256",
+            "needs train and test (dev optional)",
+        )
+        for split, digest in self.sha256.items():
+            _check(
+                bool(re.fullmatch(r"[0-9a-f]{64}", digest)), f"benchmark.tasks.sha256.{split}", "must be 64 hex digits"
+            )
+
+
+@dataclass(frozen=True)
+class BenchmarkParams:
+    """The external yardstick: ConfliBERT's six tasks."""
+
+    base_url: str
+    mirror_dir: str
+    cv_folds: int
+    c_grid: tuple[float, ...]
+    tasks: dict[str, BenchmarkTask]
+
+    def __post_init__(self) -> None:
+        _check(self.base_url.startswith("https://"), "benchmark.base_url", "must be https")
+        _check(2 <= self.cv_folds <= 10, "benchmark.cv_folds", "must be in [2, 10]")
+        _check(
+            len(self.c_grid) >= 1 and all(c > 0 for c in self.c_grid), "benchmark.c_grid", "must list positive values"
+        )
+
+    def sources(self, task: str) -> list[SourceSpec]:
+        """Return the pinned files of ``task``, one :class:`SourceSpec` per split."""
+        spec = self.tasks[task]
+        return [
+            SourceSpec(
+                name=f"{split}.tsv",
+                collection=task,
+                url=f"{self.base_url}/{task}/{split}.tsv",
+                sha256=digest,
+                mirror_path=f"{self.mirror_dir}/{task}/{split}.tsv",
+            )
+            for split, digest in spec.sha256.items()
+        ]
+
+
 SECTIONS: dict[str, type] = {
     "base": BaseParams,
     "acquire": AcquireParams,
@@ -286,6 +347,7 @@ SECTIONS: dict[str, type] = {
     "train": TrainParams,
     "evaluate": EvaluateParams,
     "report": ReportParams,
+    "benchmark": BenchmarkParams,
 }
 
 

@@ -85,6 +85,13 @@ LAG_BY_OUTLET = TABLES / "lag_by_outlet"
 LAG_BY_TYPE = TABLES / "lag_by_type"
 SELECTION_BY_TYPE = TABLES / "selection_by_type"
 NUMBERS = REPORTING / "numbers.tex"
+
+# the external yardstick (benchmarks/dvc.yaml)
+BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"
+BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
+BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
+BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
+BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
 MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 
 # summarize

@@ -19,7 +19,14 @@ from analysis.errors import DataError
 _BLOCK = re.compile(r"(<!-- (?P<name>[a-z0-9_]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.DOTALL)
 
 
-def refresh(text: str, *, tables: Path = paths.TABLES) -> tuple[str, list[str]]:
+TABLE_DIRS = (paths.TABLES, paths.BENCHMARK_COMPARISON.parent)
+
+#: Outputs that hold wall-clock timings: refreshed by ``readme`` but not compared by
+#: ``--check``, since timings differ from run to run even when every score is identical.
+VOLATILE = frozenset({"benchmark_comparison", "benchmark_score_vs_compute"})
+
+
+def refresh(text: str, *, tables: tuple[Path, ...] = TABLE_DIRS) -> tuple[str, list[str]]:
     """Return ``text`` with every table block replaced by its pipeline output, and the stale names.
 
     Raises
@@ -30,11 +37,12 @@ def refresh(text: str, *, tables: Path = paths.TABLES) -> tuple[str, list[str]]:
     stale: list[str] = []
 
     def _sub(match: re.Match[str]) -> str:
-        source = tables / f"{match['name']}.md"
+        candidates = [d / f"{match['name']}.md" for d in tables]
+        source = next((c for c in candidates if c.is_file()), candidates[0])
         if not source.is_file():
             raise DataError(f"README.md: block {match['name']!r} has no pipeline output at {source} (run dvc repro)")
         body = source.read_text(encoding="utf-8")
-        if body != match["body"]:
+        if body != match["body"] and match["name"] not in VOLATILE:
             stale.append(match["name"])
         return match.group(1) + body + match.group(4)
 
@@ -53,12 +61,20 @@ def update_readme(*, check: bool, readme: Path = paths.ROOT / "README.md") -> li
     if not check and new != text:
         write_text(readme, new)
     for match in _FIGURE.finditer(text):
-        source = paths.FIGURES / f"{match['name']}.png"
+        source = next(
+            (
+                d / f"{match['name']}.png"
+                for d in (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)
+                if (d / f"{match['name']}.png").is_file()
+            ),
+            paths.FIGURES / f"{match['name']}.png",
+        )
         copy = paths.ROOT / match.group(1)
         if not source.is_file():
             raise DataError(f"README.md: figure {match['name']!r} has no pipeline output at {source} (run dvc repro)")
         if not copy.is_file() or copy.read_bytes() != source.read_bytes():
-            stale.append(f"figure:{match['name']}")
+            if match["name"] not in VOLATILE:
+                stale.append(f"figure:{match['name']}")
             if not check:
                 with atomic_path(copy) as tmp:
                     tmp.write_bytes(source.read_bytes())

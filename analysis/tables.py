@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import study
+
 _DATE = "%Y-%m-%d"
 
 
@@ -65,3 +67,44 @@ def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
 
 def _fmt(value: object) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime(_DATE)
+
+
+def outlet_profiles(fakes: pd.DataFrame) -> pd.DataFrame:
+    """Share of each outlet group's FA-KES articles reporting each type (``outlet_group`` column needed).
+
+    Returns
+    -------
+    DataFrame
+        See :func:`analysis.study.type_shares` (grouped by ``outlet_group``).
+    """
+    return study.type_shares(fakes, by="outlet_group")
+
+
+def outlet_tests(fakes: pd.DataFrame) -> pd.DataFrame:
+    """Test each type's share across outlet groups: chi-square, Holm-adjusted p, Cramér's V."""
+    return study.association_tests(fakes, by="outlet_group")
+
+
+def credibility_profile(fakes: pd.DataFrame) -> pd.DataFrame:
+    """Share of FA-KES articles reporting each type, credible (1) versus not (0); unlabelled left out."""
+    return study.type_shares(fakes.dropna(subset=["credibility"]), by="credibility")
+
+
+def credibility_tests(fakes: pd.DataFrame) -> pd.DataFrame:
+    """Test each type's share between credible and non-credible articles."""
+    return study.association_tests(fakes.dropna(subset=["credibility"]), by="credibility")
+
+
+def lag_by_outlet(ucdp_reports: pd.DataFrame, *, min_reports: int) -> pd.DataFrame:
+    """Summarise the reporting lag of UCDP source reports per outlet (median, IQR, n)."""
+    return study.lag_summary(ucdp_reports, by="outlet", min_reports=min_reports)
+
+
+def lag_by_type(ucdp_reports: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the reporting lag per predicted event type of the reported event."""
+    return study.lag_summary(study.report_types(ucdp_reports, labelled), by="event_type", min_reports=1)
+
+
+def selection_by_type(labelled: pd.DataFrame, *, bins: list[int]) -> pd.DataFrame:
+    """Count sources per UCDP event by fatality band and type (see :func:`analysis.study.selection_by_type`)."""
+    return study.selection_by_type(labelled, bins=bins)

@@ -127,3 +127,36 @@ def test_classify_reads_one_article_from_stdin():
     assert frame.loc[0, "id"] == "stdin"
     with pytest.raises(DataError, match="empty input"):
         classify.read_input("-", stdin=io.StringIO("  \n"))
+
+
+def test_model_bytes_are_identical_across_processes():
+    """id()-based fields (skops keys, scikit-learn's cached stop-word id) must not reach the file."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, pandas as pd\n"
+        "from analysis import persist\n"
+        "from analysis.codebook import EVENT_TYPES\n"
+        "from analysis.model import EventClassifier\n"
+        "from analysis.params import load_params\n"
+        "texts = pd.Series(['Warplanes struck the town', 'Artillery shelled the district', 'Rebels captured the village'] * 4)\n"
+        "labels = pd.DataFrame({t: [t == 'airstrike', t == 'shelling', t == 'advance'] * 4 for t in EVENT_TYPES})\n"
+        "spec = load_params('train').spec()\n"
+        "model = EventClassifier(spec, seed=1).fit(texts, labels)\n"
+        "print(hashlib.sha256(persist.dumps(model)).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

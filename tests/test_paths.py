@@ -7,8 +7,18 @@ import yaml
 from analysis import paths
 
 
+def _all_stages() -> dict:
+    study = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    bench = yaml.safe_load(paths.BENCHMARK_DVC_YAML.read_text())["stages"]
+    return {**study, **bench}
+
+
 def _dvc_data_paths() -> set[str]:
-    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    # both pipelines: the study's and the benchmark's (whose stages run with wdir: ..)
+    stages = {
+        **yaml.safe_load(paths.DVC_YAML.read_text())["stages"],
+        **yaml.safe_load(paths.BENCHMARK_DVC_YAML.read_text())["stages"],
+    }
     found = set()
     for stage in stages.values():
         for key in ("deps", "outs", "metrics", "plots"):
@@ -27,8 +37,8 @@ def _module_data_paths() -> set[str]:
             continue
         if value.suffix:  # a file
             found.add(paths.relative(value))
-        elif name.isupper() and value.parent in (paths.TABLES, paths.FIGURES):  # a stem
-            ext = (".csv", ".md", ".tex") if value.parent == paths.TABLES else (".pdf", ".png")
+        elif name.isupper() and value.parent.name in ("tables", "figures"):  # a stem
+            ext = (".csv", ".md", ".tex") if value.parent.name == "tables" else (".pdf", ".png")
             found.update(paths.relative(value.with_suffix(e)) for e in ext)
     return found
 
@@ -37,6 +47,7 @@ def test_every_dvc_data_path_is_defined_in_paths_module():
     raw = {
         paths.relative(paths.raw_file(n)) for n in ("FA-KES-Dataset.csv", "conflict_data_irq.csv", "ucdp_syria_df.rda")
     }
+    raw.add(paths.relative(paths.BENCHMARK_RAW))
     missing = _dvc_data_paths() - _module_data_paths() - raw
     assert not missing, f"dvc.yaml names paths that analysis/paths.py does not: {sorted(missing)}"
 
@@ -48,7 +59,7 @@ def test_every_paths_module_file_is_produced_by_the_pipeline():
 
 
 def _stage_modules() -> dict[str, str]:
-    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    stages = _all_stages()
     return {name: s["cmd"].split("-m ", 1)[1].split()[0] for name, s in stages.items() if "-m analysis." in s["cmd"]}
 
 
@@ -58,7 +69,7 @@ def test_every_stage_lists_the_library_modules_it_imports():
     import subprocess
     import sys
 
-    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
+    stages = _all_stages()
     for name, module in _stage_modules().items():
         code = (
             f"import json, sys, {module}; "

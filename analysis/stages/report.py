@@ -4,12 +4,22 @@ import json
 
 import pandas as pd
 
-from analysis import figures, paths, study
+from analysis import figures, paths, study, tables
 from analysis.io import write_table, write_text
 from analysis.numbers import numbers_tex
 from analysis.params import load_params
 from analysis.report import headline_numbers
 from analysis.stages._common import run
+
+CAPTIONS = {
+    "outlet_profiles": "Event-type shares per FA-KES outlet group (95% Wilson intervals).",
+    "outlet_tests": "Differences across outlet groups per event type (chi-square, Holm-adjusted).",
+    "credibility_profile": "Event-type shares of FA-KES articles by credibility label.",
+    "credibility_tests": "Differences between credible and non-credible articles per event type.",
+    "lag_by_outlet": "Reporting lag of UCDP source reports by outlet (days).",
+    "lag_by_type": "Reporting lag of UCDP source reports by predicted event type (days).",
+    "selection_by_type": "Sources per UCDP event by fatality band and predicted event type.",
+}
 
 
 def main() -> None:
@@ -21,24 +31,21 @@ def main() -> None:
     fakes = labelled[labelled["collection"] == "fakes"].assign(
         outlet_group=lambda d: d["outlet"].map(p.outlet_groups).fillna("unassigned")
     )
-    profiles, tests = study.type_shares(fakes, by="outlet_group"), study.association_tests(fakes, by="outlet_group")
-    cred = fakes.dropna(subset=["credibility"])
-    cred_shares, cred_tests = study.type_shares(cred, by="credibility"), study.association_tests(cred, by="credibility")
     ucdp_reports = reports[reports["collection"] != "fakes"]
-    lag_outlet = study.lag_summary(ucdp_reports, by="outlet", min_reports=p.lag_min_reports)
-    lag_type = study.lag_summary(study.report_types(ucdp_reports, labelled), by="event_type", min_reports=1)
-    selection = study.selection_by_type(labelled, bins=list(p.selection_death_bins))
+    built = {
+        "outlet_profiles": tables.outlet_profiles(fakes),
+        "outlet_tests": tables.outlet_tests(fakes),
+        "credibility_profile": tables.credibility_profile(fakes),
+        "credibility_tests": tables.credibility_tests(fakes),
+        "lag_by_outlet": tables.lag_by_outlet(ucdp_reports, min_reports=p.lag_min_reports),
+        "lag_by_type": tables.lag_by_type(ucdp_reports, labelled),
+        "selection_by_type": tables.selection_by_type(labelled, bins=list(p.selection_death_bins)),
+    }
+    for name, frame in built.items():
+        write_table(paths.TABLES / name, frame, caption=CAPTIONS[name], float_format="{:.3f}")
+    profiles, cred_shares, lag_outlet = built["outlet_profiles"], built["credibility_profile"], built["lag_by_outlet"]
+    selection = built["selection_by_type"]
     scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
-    for stem, frame, caption in (
-        (paths.OUTLET_PROFILES, profiles, "Event-type shares per FA-KES outlet group (95% Wilson intervals)."),
-        (paths.OUTLET_TESTS, tests, "Differences across outlet groups per event type (chi-square, Holm-adjusted)."),
-        (paths.CREDIBILITY_PROFILE, cred_shares, "Event-type shares of FA-KES articles by credibility label."),
-        (paths.CREDIBILITY_TESTS, cred_tests, "Differences between credible and non-credible articles per event type."),
-        (paths.LAG_BY_OUTLET, lag_outlet, "Reporting lag of UCDP source reports by outlet (days)."),
-        (paths.LAG_BY_TYPE, lag_type, "Reporting lag of UCDP source reports by predicted event type (days)."),
-        (paths.SELECTION_BY_TYPE, selection, "Sources per UCDP event by fatality band and predicted event type."),
-    ):
-        write_table(stem, frame, caption=caption, float_format="{:.3f}")
     figures.save(figures.volume_monthly(study.monthly_volume(reports), key_dates=dates), paths.FIG_VOLUME_MONTHLY)
     figures.save(figures.outlet_profiles(profiles, group="outlet_group"), paths.FIG_OUTLET_PROFILES)
     figures.save(figures.credibility_profile(cred_shares), paths.FIG_CREDIBILITY_PROFILE)

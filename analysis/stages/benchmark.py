@@ -1,0 +1,48 @@
+"""Stage ``benchmark`` (benchmarks/dvc.yaml): train, tune on dev, score once on test, per task."""
+
+import multiprocessing
+
+import pandas as pd
+
+from analysis import benchmark, figures, paths
+from analysis.io import write_csv, write_table
+from analysis.params import load_params
+from analysis.stages._common import run
+
+
+def _one(task: str) -> dict:
+    # runs in a fresh process, so its peak resident memory is this task's alone
+    params = load_params("benchmark")
+    splits = {s: benchmark.read_split(paths.BENCHMARK_RAW / task / f"{s}.tsv") for s in params.tasks[task].sha256}
+    result = benchmark.run_task(
+        params.tasks[task],
+        splits,
+        spec=load_params("train").spec(),
+        c_grid=params.c_grid,
+        cv_folds=params.cv_folds,
+        seed=load_params("base").seed,
+    )
+    return {"task": task, **result}
+
+
+def main() -> None:
+    """Run every task in its own process; write results, the comparison table and the figure."""
+    tasks = list(load_params("benchmark").tasks)
+    context = multiprocessing.get_context("spawn")
+    rows = []
+    for task in tasks:
+        with context.Pool(1) as pool:
+            rows.append(pool.apply(_one, (task,)))
+    results = pd.DataFrame(rows)
+    write_csv(paths.BENCHMARK_RESULTS, results)
+    comparison = benchmark.comparison_table(results, load_params("benchmark").tasks)
+    write_table(
+        paths.BENCHMARK_COMPARISON,
+        comparison,
+        caption="Our classifier family against published BERT-base and ConfliBERT scores (Hu et al. 2022, Table 3).",
+    )
+    figures.save(figures.benchmark_score_vs_compute(comparison), paths.BENCHMARK_FIGURE)
+
+
+if __name__ == "__main__":
+    run(main)

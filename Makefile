@@ -44,6 +44,7 @@ manifest: install  ## write data/reporting/manifest.json (git revision, dvc.lock
 	python -m analysis manifest
 
 benchmark: install ## throughput and peak memory of the clean stage on the real corpus
+	dvc repro acquire
 	python benchmarks/bench_clean.py
 
 benchmark-conflibert: install ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)

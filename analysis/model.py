@@ -107,8 +107,13 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, texts) -> sparse.csr_matrix:  # noqa: D102
-        votes = apply_lfs(pd.Series(list(texts))).to_numpy()
-        return sparse.csr_matrix(np.hstack([votes == POS, votes == NEG]).astype(np.float32))
+        return self.from_votes(apply_lfs(pd.Series(list(texts))))
+
+    @staticmethod
+    def from_votes(votes: pd.DataFrame) -> sparse.csr_matrix:
+        """Encode a vote frame from :func:`analysis.rules.apply_lfs` as the POS and NEG indicator block."""
+        v = votes.to_numpy()
+        return sparse.csr_matrix(np.hstack([v == POS, v == NEG]).astype(np.float32))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:  # noqa: D102
         names = [lf.name for lf in labeling_functions()]
@@ -206,14 +211,26 @@ class EventClassifier:
 
     def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
         """Return calibrated probabilities, one column ``p_<type>`` per type."""
-        x = self.features_.transform(texts)
         backoff = [t for t in self.event_types if isinstance(self.models_[t], str)]
-        weak = weak_labels(apply_lfs(pd.Series(list(texts))), use=self.voting_lfs) if backoff else None
+        # the rules run once: their votes feed both the stacked features and the back-off types
+        votes = apply_lfs(pd.Series(list(texts))) if (backoff or self.spec.rule_features) else None
+        x = self._features(texts, votes)
+        weak = weak_labels(votes, use=self.voting_lfs) if backoff else None
         out = {}
         for t in self.event_types:
             model = self.models_[t]
             out[f"p_{t}"] = weak[t].to_numpy(dtype=float) if isinstance(model, str) else model.predict_proba(x)[:, 1]
         return pd.DataFrame(out, index=texts.index)
+
+    def _features(self, texts: pd.Series, votes: pd.DataFrame | None) -> sparse.csr_matrix:
+        """Transform like ``features_`` (word, char, rules, in that order), reusing precomputed votes."""
+        blocks = []
+        for name, transformer in self.features_.transformer_list:
+            if name == "rules":
+                blocks.append(RuleFeatures.from_votes(votes))
+            else:
+                blocks.append(transformer.transform(texts))
+        return sparse.hstack(blocks, format="csr")
 
     def predict(self, texts: pd.Series) -> pd.DataFrame:
         """Return boolean labels, one column per type, using the per-type thresholds."""

@@ -1,8 +1,74 @@
-"""The numbers the study quotes in prose, gathered from the pipeline outputs."""
+"""The study's tables, figures and quoted numbers, assembled from the pipeline outputs."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
+
+from analysis import figures, study, tables
+from analysis.params import ReportParams
+
+CAPTIONS = {
+    "outlet_profiles": "Event-type shares per FA-KES outlet group (95% Wilson intervals).",
+    "outlet_tests": "Differences across outlet groups per event type (chi-square, Holm-adjusted).",
+    "credibility_profile": "Event-type shares of FA-KES articles by credibility label.",
+    "credibility_tests": "Differences between credible and non-credible articles per event type.",
+    "lag_by_outlet": "Reporting lag of UCDP source reports by outlet (days).",
+    "lag_by_type": "Reporting lag of UCDP source reports by predicted event type (days).",
+    "selection_by_type": "Sources per UCDP event by fatality band and predicted event type.",
+}
+
+
+def study_tables(labelled: pd.DataFrame, reports: pd.DataFrame, *, params: ReportParams) -> dict[str, pd.DataFrame]:
+    """Build every study table, keyed by its file name (see :data:`CAPTIONS`).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``outlet_profiles``, ``outlet_tests``, ``credibility_profile``, ``credibility_tests``,
+        ``lag_by_outlet``, ``lag_by_type``, ``selection_by_type``.
+    """
+    fakes = labelled[labelled["collection"] == "fakes"].assign(
+        outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned")
+    )
+    ucdp_reports = reports[reports["collection"] != "fakes"]
+    return {
+        "outlet_profiles": tables.outlet_profiles(fakes),
+        "outlet_tests": tables.outlet_tests(fakes),
+        "credibility_profile": tables.credibility_profile(fakes),
+        "credibility_tests": tables.credibility_tests(fakes),
+        "lag_by_outlet": tables.lag_by_outlet(ucdp_reports, min_reports=params.lag_min_reports),
+        "lag_by_type": tables.lag_by_type(ucdp_reports, labelled),
+        "selection_by_type": tables.selection_by_type(labelled, bins=list(params.selection_death_bins)),
+    }
+
+
+def study_figures(
+    labelled: pd.DataFrame,
+    reports: pd.DataFrame,
+    built: dict[str, pd.DataFrame],
+    scores: pd.DataFrame,
+    calibration: pd.DataFrame,
+    *,
+    params: ReportParams,
+) -> dict[str, plt.Figure]:
+    """Draw every study figure, keyed by its file name (without suffix)."""
+    dates = [(d.date, d.label) for d in params.key_dates]
+    ucdp_reports = reports[reports["collection"] != "fakes"]
+    iraq = study.weekly_shares(labelled, collection="ucdp_iraq", start=params.iraq_window[0], end=params.iraq_window[1])
+    syria = study.weekly_shares(labelled, collection="ucdp_syria", start=None, end=None)
+    return {
+        "volume_monthly": figures.volume_monthly(study.monthly_volume(reports), key_dates=dates),
+        "outlet_profiles": figures.outlet_profiles(built["outlet_profiles"], group="outlet_group"),
+        "credibility_profile": figures.credibility_profile(built["credibility_profile"]),
+        "reporting_lag": figures.reporting_lag(
+            ucdp_reports, built["lag_by_outlet"], by="outlet", max_days=params.lag_max_days
+        ),
+        "selection": figures.selection(built["selection_by_type"], types=list(params.selection_types)),
+        "dynamics": figures.dynamics(iraq, syria, types=list(params.dynamics_types), key_dates=dates),
+        "classifier_performance": figures.classifier_performance(scores),
+        "calibration": figures.calibration(calibration),
+    }
 
 
 def headline_numbers(

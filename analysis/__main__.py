@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import EXPECTED_ERRORS
+from analysis.params import load_params
 
 
 def _sample_annotations(args: argparse.Namespace) -> None:
@@ -17,7 +18,8 @@ def _sample_annotations(args: argparse.Namespace) -> None:
     from analysis.io import write_csv
 
     documents = pd.read_parquet(paths.DOCUMENTS)
-    sample = draw_sample(documents, per_collection=args.per_collection, n_siege=args.n_siege, seed=args.seed)
+    seed = args.seed if args.seed is not None else load_params("base").seed
+    sample = draw_sample(documents, per_collection=args.per_collection, n_siege=args.n_siege, seed=seed)
     write_csv(args.output, sample)
     logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), args.output)
 
@@ -73,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", default=str(paths.ROOT / "annotations" / "sample.csv"))
     sample.add_argument("--per-collection", type=int, default=180)
     sample.add_argument("--n-siege", type=int, default=160)
-    sample.add_argument("--seed", type=int, default=20261125)
+    sample.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
     sample.set_defaults(func=_sample_annotations)
     return parser
 

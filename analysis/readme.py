@@ -26,6 +26,18 @@ TABLE_DIRS = (paths.TABLES, paths.BENCHMARK_COMPARISON.parent)
 VOLATILE = frozenset({"benchmark_comparison", "benchmark_score_vs_compute"})
 
 
+FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)
+
+
+def _output(name: str, suffix: str, dirs: tuple[Path, ...], kind: str) -> Path | None:
+    """Find the pipeline output ``name + suffix``; ``None`` for a volatile one not produced here."""
+    candidates = [d / f"{name}{suffix}" for d in dirs]
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None and name not in VOLATILE:
+        raise DataError(f"README.md: {kind} {name!r} has no pipeline output at {candidates[0]} (run dvc repro)")
+    return found  # None: the benchmark has not run here, so the committed copy stays
+
+
 def refresh(text: str, *, tables: tuple[Path, ...] = TABLE_DIRS) -> tuple[str, list[str]]:
     """Return ``text`` with every table block replaced by its pipeline output, and the stale names.
 
@@ -37,12 +49,9 @@ def refresh(text: str, *, tables: tuple[Path, ...] = TABLE_DIRS) -> tuple[str, l
     stale: list[str] = []
 
     def _sub(match: re.Match[str]) -> str:
-        candidates = [d / f"{match['name']}.md" for d in tables]
-        source = next((c for c in candidates if c.is_file()), candidates[0])
-        if not source.is_file() and match["name"] in VOLATILE:
-            return match.group(0)  # the benchmark has not been run here: keep the committed copy
-        if not source.is_file():
-            raise DataError(f"README.md: block {match['name']!r} has no pipeline output at {source} (run dvc repro)")
+        source = _output(match["name"], ".md", tables, "block")
+        if source is None:
+            return match.group(0)
         body = source.read_text(encoding="utf-8")
         if body != match["body"] and match["name"] not in VOLATILE:
             stale.append(match["name"])
@@ -63,19 +72,10 @@ def update_readme(*, check: bool, readme: Path = paths.ROOT / "README.md") -> li
     if not check and new != text:
         write_text(readme, new)
     for match in _FIGURE.finditer(text):
-        source = next(
-            (
-                d / f"{match['name']}.png"
-                for d in (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)
-                if (d / f"{match['name']}.png").is_file()
-            ),
-            paths.FIGURES / f"{match['name']}.png",
-        )
-        copy = paths.ROOT / match.group(1)
-        if not source.is_file() and match["name"] in VOLATILE:
+        source = _output(match["name"], ".png", FIGURE_DIRS, "figure")
+        if source is None:
             continue
-        if not source.is_file():
-            raise DataError(f"README.md: figure {match['name']!r} has no pipeline output at {source} (run dvc repro)")
+        copy = paths.ROOT / match.group(1)
         if not copy.is_file() or copy.read_bytes() != source.read_bytes():
             if match["name"] not in VOLATILE:
                 stale.append(f"figure:{match['name']}")

@@ -15,10 +15,7 @@ def _all_stages() -> dict:
 
 def _dvc_data_paths() -> set[str]:
     # both pipelines: the study's and the benchmark's (whose stages run with wdir: ..)
-    stages = {
-        **yaml.safe_load(paths.DVC_YAML.read_text())["stages"],
-        **yaml.safe_load(paths.BENCHMARK_DVC_YAML.read_text())["stages"],
-    }
+    stages = _all_stages()
     found = set()
     for stage in stages.values():
         for key in ("deps", "outs", "metrics", "plots"):

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install repro test test-fast lint lab readme manifest plots benchmark benchmark-conflibert clean-venv
+.PHONY: install repro test test-fast lint lab readme manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ manifest: install  ## write data/reporting/manifest.json (git revision, dvc.lock
 benchmark: install ## throughput and peak memory of the clean stage on the real corpus
 	dvc repro acquire
 	python benchmarks/bench_clean.py
+
+benchmark-scale: install ## clean + predict at 100k and 1M documents with both engines (about an hour on 2 cores)
+	dvc repro
+	python benchmarks/bench_scale.py --sizes 100000 1000000
+	python -m analysis readme
 
 benchmark-conflibert: install ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	dvc repro benchmarks/dvc.yaml

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import sys
 
@@ -27,9 +28,11 @@ def _sample_annotations(args: argparse.Namespace) -> None:
 def _classify(args: argparse.Namespace) -> None:
     from analysis import classify, persist
 
-    frame = classify.read_input(args.input)
+    frames = classify.iter_input(args.input)
+    first = next(frames)  # a bad input is reported before the model is loaded
     model = persist.load(args.model)
-    classify.write_output(classify.classify_frame(frame, model), args.output)
+    chunks = (classify.classify_frame(frame, model) for frame in itertools.chain([first], frames))
+    classify.write_output_chunks(chunks, args.output)
 
 
 def _readme(args: argparse.Namespace) -> None:

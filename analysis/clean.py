@@ -12,6 +12,7 @@ Drop and merge reasons written to the ledger are the constants ``R_*`` below.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -326,6 +327,10 @@ def fakes_documents(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clean FA-KES article rows into documents (one per article, repeats merged).
 
+    The composition of :func:`fakes_rows` (row-local), :func:`merge_repeated_articles`
+    (whole collection) and :func:`fakes_finish` (row-local); a partitioned engine runs the
+    same three steps with the merge planned on compact keys.
+
     Parameters
     ----------
     raw : DataFrame
@@ -344,7 +349,23 @@ def fakes_documents(
     ledger : DataFrame
         One row per input row, columns :data:`LEDGER_COLUMNS`.
     """
-    ledger: list[pd.DataFrame] = []
+    frame, ledger = fakes_rows(raw, max_text_chars=max_text_chars)
+    documents, merges = merge_repeated_articles(frame)
+    return fakes_finish(documents, language=language), pd.concat([ledger, merges], ignore_index=True)
+
+
+def fakes_rows(raw: pd.DataFrame, *, max_text_chars: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop unusable FA-KES rows and clean the rest (row-local: runs on any chunk).
+
+    Returns
+    -------
+    rows : DataFrame
+        The surviving rows with ``published``, ``title``, ``text``, ``credibility`` and
+        ``merge_key`` (a hash of the loosely normalised text; equal texts share it).
+    ledger : DataFrame
+        The dropped rows, columns :data:`LEDGER_COLUMNS`.
+    """
+    ledger: list[pd.DataFrame] = [_ledger(raw.iloc[:0], fate=DROPPED, reason=R_EMPTY, doc_id=None)]
     frame = _drop(raw, raw["is_malformed"], R_MALFORMED, ledger)
     frame = _drop(frame, frame["source_id"].str.strip() == "", R_MISSING_ID, ledger)
     frame = _drop(frame, frame["text_raw"].str.strip() == "", R_EMPTY, ledger)
@@ -358,9 +379,14 @@ def fakes_documents(
     frame = frame.assign(title=title.to_numpy(), text=text)
     frame = _drop(frame, frame["text"].str.strip() == "", R_EMPTY, ledger)
     credibility = pd.to_numeric(frame["credibility_raw"], errors="coerce")
-    frame = frame.assign(credibility=credibility.astype("Int8"))
-    documents, merges = merge_repeated_articles(frame)
-    ledger.append(merges)
+    frame = frame.assign(
+        credibility=credibility.astype("Int8"), merge_key=frame["text"].map(lambda t: _digest(_loose(t)))
+    )
+    return frame, pd.concat(ledger, ignore_index=True)
+
+
+def fakes_finish(documents: pd.DataFrame, *, language: LanguageParams) -> pd.DataFrame:
+    """Give merged FA-KES documents their fixed columns and text features (row-local)."""
     documents = documents.assign(
         collection="fakes",
         outlet=documents["outlet_raw"].map(normalise_outlet),
@@ -375,18 +401,93 @@ def fakes_documents(
         deaths_high=pd.NA,
         n_reports=1,
     )
-    documents = _finish_documents(documents, language=language)
-    return documents, pd.concat(ledger, ignore_index=True)
+    return _finish_documents(documents, language=language)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def repeated_article_plan(keys: pd.DataFrame) -> pd.DataFrame:
+    """Plan the merge of FA-KES rows that repeat an article, from compact keys alone.
+
+    The first row of each ``merge_key`` (in file order) becomes the document; later rows
+    merge into it. Credibility is kept where all merged rows agree and set to null where
+    they disagree. A reused ``source_id`` with a different text keeps its own document,
+    with ``~2``, ``~3`` ... appended to its doc_id.
+
+    Parameters
+    ----------
+    keys : DataFrame
+        ``row``, ``source_id``, ``merge_key``, ``credibility`` of every surviving row of
+        the collection (from any number of chunks).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``row``: ``doc_id``, ``first`` (the row becomes the document),
+        ``occurrence`` (1 unless the id was reused), ``members`` (``;``-joined source ids)
+        and ``credibility`` (reconciled, for first rows).
+    """
+    frame = keys.sort_values("row", kind="stable").reset_index(drop=True)
+    first = ~frame["merge_key"].duplicated(keep="first")
+    kept = frame[first]
+    occurrence = kept.groupby("source_id").cumcount() + 1
+    kept_doc = [
+        make_doc_id("fakes", sid) + (f"~{n}" if n > 1 else "")
+        for sid, n in zip(kept["source_id"], occurrence, strict=True)
+    ]
+    doc_of_key = pd.Series(kept_doc, index=kept["merge_key"].to_numpy())
+    doc_id = frame["merge_key"].map(doc_of_key)
+    agree = frame.groupby(doc_id.to_numpy())["credibility"].agg(lambda s: s.nunique(dropna=True) <= 1)
+    members = frame.groupby(doc_id.to_numpy())["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    plan = pd.DataFrame(
+        {
+            "row": frame["row"].to_numpy(),
+            "doc_id": doc_id.to_numpy(),
+            "first": first.to_numpy(),
+            "occurrence": occurrence.reindex(frame.index, fill_value=1).to_numpy(),
+            "members": doc_id.map(members).to_numpy(),
+            "credibility": frame["credibility"].where(doc_id.map(agree).to_numpy().astype(bool), pd.NA).to_numpy(),
+        }
+    )
+    return plan.set_index("row")
+
+
+def apply_repeated_article_plan(frame: pd.DataFrame, plan: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply :func:`repeated_article_plan` to surviving rows (any chunk of them).
+
+    Returns
+    -------
+    documents : DataFrame
+        The rows that become documents, with ``doc_id``, ``members`` and reconciled
+        ``credibility``.
+    ledger : DataFrame
+        Kept and merged rows, columns :data:`LEDGER_COLUMNS`.
+    """
+    frame = frame.sort_values("row", kind="stable")
+    p = plan.loc[frame["row"].to_numpy()].set_index(frame.index)
+    first = p["first"].astype(bool)
+    kept = frame[first].assign(
+        doc_id=p.loc[first, "doc_id"],
+        members=p.loc[first, "members"],
+        credibility=p.loc[first, "credibility"].astype("Int8"),
+    )
+    reason = pd.Series(np.where(p.loc[first, "occurrence"] > 1, R_KEPT_REPEATED_ID, R_KEPT), index=kept.index)
+    ledger = pd.concat(
+        [
+            _ledger(kept, fate=KEPT, reason=reason, doc_id=kept["doc_id"]),
+            _ledger(frame[~first], fate=MERGED, reason=R_REPEATED_ARTICLE, doc_id=p.loc[~first, "doc_id"]),
+        ],
+        ignore_index=True,
+    )
+    return kept, ledger
 
 
 def merge_repeated_articles(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge FA-KES rows that carry the same article text into one document.
 
-    This is a whole-collection step: the first row of each text (in file order) becomes
-    the document; later rows are ledgered as ``merged`` into it. Credibility is kept where
-    all merged rows agree and set to null where they disagree. A reused ``unit_id`` with a
-    different text is a different article and keeps its own document, with ``~2``, ``~3``
-    ... appended to its doc_id.
+    A whole-collection step (see :func:`repeated_article_plan` for the rules).
 
     Returns
     -------
@@ -396,30 +497,10 @@ def merge_repeated_articles(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     ledger : DataFrame
         Kept and merged rows, columns :data:`LEDGER_COLUMNS`.
     """
-    frame = frame.sort_values("row", kind="stable")
-    key = frame["text"].map(_loose)
-    first = ~key.duplicated(keep="first")
-    kept = frame[first].copy()
-    occurrence = kept.groupby("source_id").cumcount() + 1
-    kept["doc_id"] = [
-        make_doc_id("fakes", sid) + (f"~{n}" if n > 1 else "")
-        for sid, n in zip(kept["source_id"], occurrence, strict=True)
-    ]
-    doc_of_key = pd.Series(kept["doc_id"].to_numpy(), index=key[first].to_numpy())
-    doc_id = key.map(doc_of_key)
-    agree = frame.groupby(doc_id.to_numpy())["credibility"].agg(lambda s: s.nunique(dropna=True) <= 1)
-    members = frame.groupby(doc_id.to_numpy())["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    kept["credibility"] = kept["credibility"].where(kept["doc_id"].map(agree).to_numpy(), pd.NA)
-    kept["members"] = kept["doc_id"].map(members)
-    reason = pd.Series(np.where(occurrence > 1, R_KEPT_REPEATED_ID, R_KEPT), index=kept.index)
-    ledger = pd.concat(
-        [
-            _ledger(kept, fate=KEPT, reason=reason, doc_id=kept["doc_id"]),
-            _ledger(frame[~first], fate=MERGED, reason=R_REPEATED_ARTICLE, doc_id=doc_id[~first]),
-        ],
-        ignore_index=True,
-    )
-    return kept, ledger
+    if "merge_key" not in frame:
+        frame = frame.assign(merge_key=frame["text"].map(lambda t: _digest(_loose(t))))
+    plan = repeated_article_plan(frame[["row", "source_id", "merge_key", "credibility"]])
+    return apply_repeated_article_plan(frame, plan)
 
 
 _SOURCE_ENTRY = re.compile(r'";"(?=[^"]*?,\d{4}-\d{2}-\d{2},)')
@@ -468,7 +549,8 @@ def ucdp_documents(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Clean UCDP GED event rows into documents (one per event) and reports (one per source).
 
-    Row-local apart from the duplicate-id check, so it can run per chunk of events.
+    The composition of :func:`ucdp_rows` (row-local), :func:`duplicate_id_plan` (whole
+    collection, on compact keys) and :func:`ucdp_build` (row-local, per event).
 
     Parameters
     ----------
@@ -495,7 +577,27 @@ def ucdp_documents(
     ledger : DataFrame
         One row per input row, columns :data:`LEDGER_COLUMNS`.
     """
-    ledger: list[pd.DataFrame] = []
+    frame, ledger = ucdp_rows(raw, window=window, max_text_chars=max_text_chars)
+    plan = duplicate_id_plan(frame[["row", "source_id", "payload_key"]])
+    frame, duplicates = apply_duplicate_id_plan(frame, plan, collection=collection)
+    documents, reports, built = ucdp_build(frame, collection=collection, language=language)
+    return documents, reports, pd.concat([ledger, duplicates, built], ignore_index=True)
+
+
+def ucdp_rows(
+    raw: pd.DataFrame, *, window: YearWindow | None, max_text_chars: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop unusable UCDP event rows (row-local: runs on any chunk).
+
+    Returns
+    -------
+    rows : DataFrame
+        Surviving rows with ``event_date`` and ``payload_key`` (a hash of the row's
+        content, which tells a repeated row from a reused id).
+    ledger : DataFrame
+        The dropped rows, columns :data:`LEDGER_COLUMNS`.
+    """
+    ledger: list[pd.DataFrame] = [_ledger(raw.iloc[:0], fate=DROPPED, reason=R_EMPTY, doc_id=None)]
     frame = _drop(raw, raw["is_hxl"], R_HXL, ledger)
     frame = _drop(frame, frame["is_malformed"], R_MALFORMED, ledger)
     frame = _drop(frame, frame["source_id"].str.strip() == "", R_MISSING_ID, ledger)
@@ -511,21 +613,73 @@ def ucdp_documents(
             outside |= year > window.end_year
         frame = _drop(frame, outside, R_WINDOW, ledger)
     frame = _drop(frame, frame["source_article"].str.len() > max_text_chars, R_TOO_LONG, ledger)
+    payload = frame.drop(columns=["row", "line", "is_hxl", "is_malformed"], errors="ignore").astype(str)
+    frame = frame.assign(payload_key=payload.agg("\x1f".join, axis=1).map(_digest) if len(frame) else "")
+    return frame, pd.concat(ledger, ignore_index=True)
 
-    # duplicates of an event id: identical rows merge, conflicting rows drop
-    payload = frame.drop(columns=["row", "is_hxl", "is_malformed"]).astype(str).agg("\x1f".join, axis=1)
+
+def duplicate_id_plan(keys: pd.DataFrame) -> pd.DataFrame:
+    """Plan what happens to repeated UCDP event ids, from compact keys alone.
+
+    The first row of an id (in file order) is the event. A later row with the same id and
+    the same content is merged into it; one with different content is dropped
+    (``duplicate_id_conflict``).
+
+    Parameters
+    ----------
+    keys : DataFrame
+        ``row``, ``source_id``, ``payload_key`` of every surviving row of the collection.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``row``, for the repeated rows only: ``reason`` (``duplicate_row`` or
+        ``duplicate_id_conflict``).
+    """
+    frame = keys.sort_values("row", kind="stable")
     dup_id = frame["source_id"].duplicated(keep="first")
-    same = pd.Series(list(zip(frame["source_id"], payload, strict=True)), index=frame.index).duplicated(keep="first")
-    frame = frame.assign(doc_id=[make_doc_id(collection, s) for s in frame["source_id"]])
-    if dup_id.any():
-        ledger.append(
-            _ledger(
-                frame[dup_id & same], fate=MERGED, reason=R_DUPLICATE_ROW, doc_id=frame.loc[dup_id & same, "doc_id"]
-            )
-        )
-        frame = frame[~(dup_id & same)]
-        frame = _drop(frame, (dup_id & ~same)[frame.index], R_DUPLICATE_ID, ledger)
+    same = frame.duplicated(["source_id", "payload_key"], keep="first")
+    reason = np.where(same, R_DUPLICATE_ROW, R_DUPLICATE_ID)
+    return pd.DataFrame({"row": frame["row"].to_numpy(), "reason": reason})[dup_id.to_numpy()].set_index("row")
 
+
+def apply_duplicate_id_plan(
+    frame: pd.DataFrame, plan: pd.DataFrame, *, collection: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Remove the repeated rows of :func:`duplicate_id_plan` from (a chunk of) surviving rows.
+
+    Returns
+    -------
+    rows : DataFrame
+        The events, with ``doc_id``.
+    ledger : DataFrame
+        The merged and dropped repeats, columns :data:`LEDGER_COLUMNS`.
+    """
+    frame = frame.assign(doc_id=[make_doc_id(collection, s) for s in frame["source_id"]])
+    reason = frame["row"].map(plan["reason"]) if len(plan) else pd.Series(None, index=frame.index, dtype=object)
+    merged, conflict = reason == R_DUPLICATE_ROW, reason == R_DUPLICATE_ID
+    ledger = pd.concat(
+        [
+            _ledger(frame[merged], fate=MERGED, reason=R_DUPLICATE_ROW, doc_id=frame.loc[merged, "doc_id"]),
+            _ledger(frame[conflict], fate=DROPPED, reason=R_DUPLICATE_ID, doc_id=None),
+        ],
+        ignore_index=True,
+    )
+    return frame[~(merged | conflict)], ledger
+
+
+def ucdp_build(
+    frame: pd.DataFrame, *, collection: str, language: LanguageParams
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Turn distinct UCDP events into documents and reports (row-local: runs on any chunk).
+
+    Returns
+    -------
+    documents, reports, ledger : DataFrame
+        As :func:`ucdp_documents`; the ledger holds the kept rows and those dropped for
+        an empty text.
+    """
+    ledger: list[pd.DataFrame] = [_ledger(frame.iloc[:0], fate=DROPPED, reason=R_EMPTY, doc_id=None)]
     reports = ucdp_reports(frame, collection=collection)
     headlines = reports.groupby("doc_id", sort=False)[["headline", "informative"]].apply(_document_headlines)
     text = frame["doc_id"].map(lambda d: " \n ".join(headlines.get(d, [])))

@@ -72,12 +72,9 @@ def build_corpus(
         log.info("%s: %d rows in, %d documents, %d reports", collection, len(frame), len(d), len(r))
     documents = pd.concat(docs, ignore_index=True)
     documents = dedupe.assign_text_groups(documents, params=params.dedupe, seed=seed)
-    documents = dedupe.seal(documents)
-    documents = _typed(documents)[schema.DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True)
-    reports = pd.concat(reps, ignore_index=True)
-    reports = _typed_reports(reports).sort_values(["doc_id", "report_id"], ignore_index=True)
-    ledger = pd.concat(ledgers, ignore_index=True)
-    ledger = ledger.astype({"row": "int64"}).sort_values(["collection", "row"], ignore_index=True)
+    documents = typed_documents(dedupe.seal(documents))
+    reports = typed_reports(pd.concat(reps, ignore_index=True))
+    ledger = typed_ledger(pd.concat(ledgers, ignore_index=True))
     return (
         schema.validate(documents, schema.DOCUMENTS, name="documents"),
         schema.validate(reports, schema.REPORTS, name="reports"),
@@ -85,7 +82,8 @@ def build_corpus(
     )
 
 
-def _typed(documents: pd.DataFrame) -> pd.DataFrame:
+def typed_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Cast documents to the stored dtypes, keep :data:`analysis.schema.DOCUMENT_COLUMNS`, sort by ``doc_id``."""
     out = documents.copy()
     for col in ("published", "event_date"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
@@ -95,13 +93,19 @@ def _typed(documents: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["credibility"] = out["credibility"].astype("Int8")
     for col in ("admin1", "location", "title", "outlet", "country"):
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
-    return out
+        out[col] = out[col].astype("str")  # one dtype however the column arrived (object or str)
+    return out[schema.DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True)
 
 
-def _typed_reports(reports: pd.DataFrame) -> pd.DataFrame:
+def typed_reports(reports: pd.DataFrame) -> pd.DataFrame:
+    """Cast reports to the stored dtypes and sort by ``doc_id`` and ``report_id``."""
     out = reports.copy()
     for col in ("published", "event_date"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     out["lag_days"] = out["lag_days"].astype("Int64")
-    return out
+    return out.sort_values(["doc_id", "report_id"], ignore_index=True)
+
+
+def typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Cast the ledger's ``row`` to int64 and sort by ``collection`` and ``row``."""
+    return ledger.astype({"row": "int64"}).sort_values(["collection", "row"], ignore_index=True)

@@ -133,17 +133,92 @@ def near_duplicate_groups(signatures: np.ndarray, *, threshold: float) -> np.nda
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         ends = np.r_[starts[1:], n]
-        for s, e in zip(starts, ends, strict=True):
-            if e - s < 2:
-                continue
+        sizes = ends - starts
+        for s, e in zip(starts[sizes > 1], ends[sizes > 1], strict=True):
             members = order[s:e]
-            anchors = members if len(members) <= 64 else members[:1]
-            for a_pos, a in enumerate(anchors):
-                others = members[a_pos + 1 :]
-                sim = (signatures[others] == signatures[a]).mean(axis=1)
-                for o in others[sim >= threshold]:
-                    uf.union(int(a), int(o))
+            roots = {uf.find(int(m)) for m in members}
+            if len(roots) == 1:
+                continue  # already one group: no comparison can change it
+            if len(members) <= 64:
+                sub = signatures[members]
+                sim = (sub[:, None, :] == sub[None, :, :]).mean(axis=2)
+                for i, j in zip(*np.nonzero(np.triu(sim >= threshold, k=1)), strict=True):
+                    uf.union(int(members[i]), int(members[j]))
+            else:
+                sim = (signatures[members[1:]] == signatures[members[0]]).mean(axis=1)
+                for o in members[1:][sim >= threshold]:
+                    uf.union(int(members[0]), int(o))
     return np.array([uf.find(i) for i in range(n)])
+
+
+def text_key(text: str) -> str:
+    """Hash of :func:`normalise_for_matching`: documents with the same key share their text."""
+    return hashlib.blake2b(normalise_for_matching(text).encode(), digest_size=16).hexdigest()
+
+
+def distinct_signatures(
+    keys: pd.Series, texts: pd.Series, *, params: DedupeParams, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of the distinct texts of a chunk (a per-partition step).
+
+    Returns
+    -------
+    keys : ndarray of str
+        The distinct keys, in first-seen order.
+    signatures : ndarray of uint64, shape (len(keys), params.num_perm)
+    """
+    first = ~keys.duplicated(keep="first").to_numpy()
+    norm = texts[first].map(normalise_for_matching)
+    return keys[first].to_numpy(dtype=object), minhash_signatures(norm, params=params, seed=seed)
+
+
+def text_group_table(
+    doc_keys: pd.DataFrame, keys: np.ndarray, signatures: np.ndarray, *, threshold: float
+) -> pd.DataFrame:
+    """Group documents by exact and near-duplicate text, and seal by shared text (the global step).
+
+    Parameters
+    ----------
+    doc_keys : DataFrame
+        ``doc_id``, ``key`` (:func:`text_key`) and ``sealed_by_id`` of every document.
+    keys, signatures : ndarray
+        From :func:`distinct_signatures`, chunks concatenated in document order; repeated
+        keys are ignored.
+    threshold : float
+        Estimated Jaccard similarity at which two texts share a group.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``doc_id``: ``text_group`` (smallest ``doc_id`` in the group),
+        ``text_group_size``, ``sealed`` (its text is that of a document sealed by id) and
+        ``sealed_group`` (its group holds a sealed document).
+    """
+    first = ~pd.Series(keys).duplicated(keep="first").to_numpy()
+    distinct = keys[first]
+    root_of_key = pd.Series(near_duplicate_groups(signatures[first], threshold=threshold), index=distinct)
+    root = doc_keys["key"].map(root_of_key).to_numpy()
+    out = doc_keys[["doc_id"]].copy()
+    out["text_group"] = doc_keys.groupby(root)["doc_id"].transform("min").to_numpy()
+    out["text_group_size"] = out.groupby("text_group")["doc_id"].transform("size").astype("int64")
+    out["sealed"] = doc_keys["key"].isin(set(doc_keys.loc[doc_keys["sealed_by_id"], "key"])).to_numpy()
+    out["sealed_group"] = out["text_group"].isin(set(out.loc[out["sealed"], "text_group"]))
+    log.info(
+        "text groups: %d documents, %d distinct texts, %d groups", len(out), len(distinct), out["text_group"].nunique()
+    )
+    return out.set_index("doc_id")
+
+
+def sealed_by_id(documents: pd.DataFrame) -> pd.Series:
+    """Say per document whether its own id (or one of its merged ids) is sealed (row-local)."""
+    return pd.Series(
+        [
+            any(is_sealed_id(c, sid) for sid in members.split(";"))
+            for c, members in zip(documents["collection"], documents["members"], strict=True)
+        ],
+        index=documents.index,
+        dtype=bool,
+    )
 
 
 def assign_text_groups(documents: pd.DataFrame, *, params: DedupeParams, seed: int) -> pd.DataFrame:
@@ -167,21 +242,14 @@ def assign_text_groups(documents: pd.DataFrame, *, params: DedupeParams, seed: i
         ``documents`` with ``text_group`` (the smallest ``doc_id`` in the group) and
         ``text_group_size`` (number of documents in it).
     """
-    norm = documents["text"].map(normalise_for_matching)
-    distinct = pd.Series(pd.unique(norm))
-    sig = minhash_signatures(distinct, params=params, seed=seed)
-    root_of_distinct = near_duplicate_groups(sig, threshold=params.threshold)
-    root = norm.map(pd.Series(root_of_distinct, index=distinct.to_numpy()))
-    group = documents.groupby(root.to_numpy())["doc_id"].transform("min")
-    out = documents.assign(text_group=group.to_numpy())
-    out["text_group_size"] = out.groupby("text_group")["doc_id"].transform("size").astype("int64")
-    log.info(
-        "text groups: %d documents, %d distinct texts, %d groups",
-        len(out),
-        len(distinct),
-        out["text_group"].nunique(),
+    keys = documents["text"].map(text_key)
+    distinct, sigs = distinct_signatures(keys, documents["text"], params=params, seed=seed)
+    doc_keys = pd.DataFrame({"doc_id": documents["doc_id"].to_numpy(), "key": keys.to_numpy(), "sealed_by_id": False})
+    table = text_group_table(doc_keys, distinct, sigs, threshold=params.threshold)
+    return documents.assign(
+        text_group=documents["doc_id"].map(table["text_group"]).to_numpy(),
+        text_group_size=documents["doc_id"].map(table["text_group_size"]).astype("int64").to_numpy(),
     )
-    return out
 
 
 def is_sealed_id(collection: str, source_id: str) -> bool:
@@ -210,12 +278,8 @@ def seal(documents: pd.DataFrame) -> pd.DataFrame:
         ``documents`` with ``sealed_by_id``, ``sealed`` (by id or same text) and
         ``sealed_group`` (its ``text_group`` holds a sealed document).
     """
-    by_id = [
-        any(is_sealed_id(c, sid) for sid in members.split(";"))
-        for c, members in zip(documents["collection"], documents["members"], strict=True)
-    ]
-    out = documents.assign(sealed_by_id=by_id)
-    norm = out["text"].map(normalise_for_matching)
-    out["sealed"] = norm.isin(set(norm[out["sealed_by_id"]]))
+    out = documents.assign(sealed_by_id=sealed_by_id(documents))
+    key = out["text"].map(text_key)
+    out["sealed"] = key.isin(set(key[out["sealed_by_id"]]))
     out["sealed_group"] = out["text_group"].isin(set(out.loc[out["sealed"], "text_group"]))
     return out

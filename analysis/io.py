@@ -11,11 +11,15 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROW_GROUP_ROWS = 20_000  # default Parquet row group: the unit a partitioned engine reads
 
 
 @contextlib.contextmanager
@@ -45,10 +49,52 @@ def write_json(dest: Path, obj: Any) -> None:
     write_text(dest, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
-def write_parquet(dest: Path, frame: pd.DataFrame) -> None:
+def write_parquet(dest: Path, frame: pd.DataFrame, *, row_group_rows: int = ROW_GROUP_ROWS) -> None:
     """Write ``frame`` to Parquet atomically, without the index, byte-stable across runs."""
+    write_parquet_chunks(dest, [frame], row_group_rows=row_group_rows)
+
+
+def write_parquet_chunks(dest: Path, frames: Iterable[pd.DataFrame], *, row_group_rows: int = ROW_GROUP_ROWS) -> int:
+    """Stream frames into one Parquet file atomically, in row groups of ``row_group_rows``.
+
+    The bytes depend only on the concatenated rows, not on how they were chunked, so an
+    engine that produces a table in partitions writes the same file as one that holds it
+    whole. Columns that are entirely null in the first chunk are typed as strings.
+
+    Returns
+    -------
+    int
+        Number of rows written.
+    """
+    writer = None
+    pending: list[pa.Table] = []
+    n_pending = n_rows = 0
     with atomic_path(dest) as tmp:
-        frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    schema = pa.schema(
+                        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                        metadata=table.schema.metadata,
+                    )
+                    writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+                pending.append(table.cast(writer.schema))
+                n_pending += len(table)
+                while n_pending >= row_group_rows:
+                    merged = pa.concat_tables(pending)
+                    writer.write_table(merged.slice(0, row_group_rows).combine_chunks(), row_group_size=row_group_rows)
+                    pending, n_pending = [merged.slice(row_group_rows)], n_pending - row_group_rows
+                    n_rows += row_group_rows
+            if writer is None:
+                raise ValueError(f"{dest}: no frames to write")
+            if n_pending:
+                writer.write_table(pa.concat_tables(pending).combine_chunks(), row_group_size=row_group_rows)
+                n_rows += n_pending
+        finally:
+            if writer is not None:
+                writer.close()
+    return n_rows
 
 
 def write_csv(dest: Path, frame: pd.DataFrame) -> None:

@@ -92,6 +92,10 @@ BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
 BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
 BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
 BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
+
+# the scale benchmark (benchmarks/bench_scale.py; a script, not a DVC stage)
+SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...
+SCALE_TABLE = REPORTING / "scale" / "scale_benchmark"  # .csv/.md/.tex, read into the README
 MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 
 # summarize

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -48,18 +48,76 @@ UCDP_COLUMNS = [
 ]
 
 
-def _decode(path: Path) -> str:
+def _decoded_lines(path: Path) -> Iterator[str]:
+    """Yield the file's physical lines as text, naming the line of any byte that is not UTF-8."""
     try:
-        data = path.read_bytes()
+        fh = open(path, "rb")  # noqa: SIM115 (closed below; a generator owns it)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found (run the acquire stage first)") from None
+    with fh:
+        offset = 0
+        for number, raw in enumerate(fh, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{path}: line {number}: not valid UTF-8 "
+                    f"(byte 0x{raw[exc.start]:02x} at offset {offset + exc.start})"
+                ) from None
+            offset += len(raw)
+
+
+def iter_csv_table(path: Path, *, required: list[str], chunk_rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Stream a CSV file as frames of at most ``chunk_rows`` rows (see :func:`read_csv_table`).
+
+    Memory stays bounded by one chunk, so files larger than memory can be read. Row and
+    line numbers continue across chunks.
+
+    Yields
+    ------
+    DataFrame
+        The columns of :func:`read_csv_table`, for consecutive rows of the file.
+    """
+    path = Path(path)
+    reader = csv.reader(_decoded_lines(path))
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{path}: line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{path}: empty file (no header row)") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {missing}; found {header}")
+    width = len(header)
+    first_row = 1
+    records, lines, malformed = [], [], []
+    line = reader.line_num + 1
+    try:
+        for fields in reader:
+            lines.append(line)
+            line = reader.line_num + 1
+            malformed.append(len(fields) != width)
+            records.append((fields + [""] * width)[:width])
+            if len(records) == chunk_rows:
+                yield _csv_frame(records, header=header, lines=lines, malformed=malformed, first_row=first_row)
+                first_row += len(records)
+                records, lines, malformed = [], [], []
+    except csv.Error as exc:
+        raise DataError(f"{path}: line {reader.line_num}: {exc}") from None
+    if records or first_row == 1:
+        yield _csv_frame(records, header=header, lines=lines, malformed=malformed, first_row=first_row)
+
+
+def _csv_frame(
+    records: list, *, header: list[str], lines: list[int], malformed: list[bool], first_row: int
+) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame = frame.fillna("").astype(str)
+    frame.insert(0, "row", pd.array(range(first_row, first_row + len(frame)), dtype="int64"))
+    frame["line"] = pd.array(lines, dtype="int64")
+    frame["is_malformed"] = malformed
+    return frame
 
 
 def read_csv_table(path: Path, *, required: list[str]) -> pd.DataFrame:
@@ -84,32 +142,7 @@ def read_csv_table(path: Path, *, required: list[str]) -> pd.DataFrame:
     DataError
         If the file is missing, empty, not UTF-8, lacks a required column or cannot be parsed.
     """
-    path = Path(path)
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DataError(f"{path}: empty file (no header row)") from None
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DataError(f"{path}: missing column(s) {missing}; found {header}")
-    width = len(header)
-    records, lines, malformed = [], [], []
-    line = reader.line_num + 1
-    try:
-        for fields in reader:
-            lines.append(line)
-            line = reader.line_num + 1
-            malformed.append(len(fields) != width)
-            records.append((fields + [""] * width)[:width])
-    except csv.Error as exc:
-        raise DataError(f"{path}: line {reader.line_num}: {exc}") from None
-    frame = pd.DataFrame(records, columns=header, dtype=object)
-    frame = frame.fillna("").astype(str)
-    frame.insert(0, "row", pd.array(range(1, len(frame) + 1), dtype="int64"))
-    frame["line"] = pd.array(lines, dtype="int64")
-    frame["is_malformed"] = malformed
-    return frame
+    return pd.concat(list(iter_csv_table(path, required=required, chunk_rows=1 << 62)), ignore_index=True)
 
 
 def read_fakes(path: Path) -> pd.DataFrame:
@@ -122,7 +155,16 @@ def read_fakes(path: Path) -> pd.DataFrame:
         ``text_raw``, ``outlet_raw``, ``date_raw``, ``location_raw``, ``credibility_raw``,
         ``is_malformed``.
     """
-    frame = read_csv_table(path, required=list(FAKES_COLUMNS))
+    return _fakes_frame(read_csv_table(path, required=list(FAKES_COLUMNS)), path=path)
+
+
+def iter_fakes(path: Path, *, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Stream FA-KES in chunks of ``chunk_rows`` rows (columns of :func:`read_fakes`)."""
+    for frame in iter_csv_table(path, required=list(FAKES_COLUMNS), chunk_rows=chunk_rows):
+        yield _fakes_frame(frame, path=path)
+
+
+def _fakes_frame(frame: pd.DataFrame, *, path: Path) -> pd.DataFrame:
     frame = frame.rename(columns=FAKES_COLUMNS)
     frame["source_id"] = frame["source_id"].map(id_text)
     frame.insert(0, "source_file", Path(path).name)
@@ -147,8 +189,13 @@ def read_ucdp_csv(path: Path, *, collection: str) -> pd.DataFrame:
         :data:`UCDP_COLUMNS` as text, plus ``is_hxl`` and ``is_malformed``.
     """
     frame = read_csv_table(path, required=UCDP_COLUMNS)
-    is_hxl = _is_hxl(frame[UCDP_COLUMNS])
-    return _ucdp_frame(frame, path=path, collection=collection, is_hxl=is_hxl)
+    return _ucdp_frame(frame, path=path, collection=collection, is_hxl=_is_hxl(frame[UCDP_COLUMNS]))
+
+
+def iter_ucdp_csv(path: Path, *, collection: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Stream a UCDP GED CSV in chunks of ``chunk_rows`` rows (columns of :func:`read_ucdp_csv`)."""
+    for frame in iter_csv_table(path, required=UCDP_COLUMNS, chunk_rows=chunk_rows):
+        yield _ucdp_frame(frame, path=path, collection=collection, is_hxl=_is_hxl(frame[UCDP_COLUMNS]))
 
 
 def read_ucdp_rda(path: Path, *, collection: str, object_name: str = "ucdp_syria_df") -> pd.DataFrame:

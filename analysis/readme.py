@@ -19,11 +19,11 @@ from analysis.errors import DataError
 _BLOCK = re.compile(r"(<!-- (?P<name>[a-z0-9_]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.DOTALL)
 
 
-TABLE_DIRS = (paths.TABLES, paths.BENCHMARK_COMPARISON.parent)
+TABLE_DIRS = (paths.TABLES, paths.BENCHMARK_COMPARISON.parent, paths.SCALE_TABLE.parent)
 
 #: Outputs that hold wall-clock timings: refreshed by ``readme`` but not compared by
 #: ``--check``, since timings differ from run to run even when every score is identical.
-VOLATILE = frozenset({"benchmark_comparison", "benchmark_score_vs_compute"})
+VOLATILE = frozenset({"benchmark_comparison", "benchmark_score_vs_compute", "scale_benchmark"})
 
 
 FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)

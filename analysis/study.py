@@ -6,11 +6,16 @@ and tables of the ``report`` stage are drawn from their outputs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from scipy import stats
 
 from analysis.codebook import EVENT_TYPES
+from analysis.engine import Executor
+from analysis.errors import DataError
 
 
 def wilson_interval(k: np.ndarray, n: np.ndarray, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -33,6 +38,32 @@ def labelled_documents(documents: pd.DataFrame, predictions: pd.DataFrame) -> pd
     """Join the predicted event types onto the documents (one boolean column per type)."""
     cols = ["doc_id", *EVENT_TYPES]
     return documents.merge(predictions[cols], on="doc_id", how="left", validate="one_to_one")
+
+
+def _labelled_row_group(group: int, *, documents: Path, predictions: Path) -> pd.DataFrame:
+    docs = pq.ParquetFile(documents)
+    columns = [c for c in docs.schema_arrow.names if c != "text"]  # the report never reads texts
+    frame = docs.read_row_group(group, columns=columns).to_pandas()
+    pred = pq.ParquetFile(predictions).read_row_group(group).to_pandas()
+    if frame["doc_id"].tolist() != pred["doc_id"].tolist():
+        raise DataError(f"{predictions}: row group {group} does not match {documents} (re-run dvc repro predict)")
+    return labelled_documents(frame, pred)
+
+
+def labelled_documents_files(documents: Path, predictions: Path, *, engine: Executor) -> pd.DataFrame:
+    """:func:`labelled_documents` row group by row group, on an engine, without the texts.
+
+    The predictions file has the documents' order and row groups, so each task joins one
+    pair of row groups; only the metadata columns and labels come back.
+
+    Returns
+    -------
+    DataFrame
+        The documents' columns except ``text``, plus one boolean column per event type.
+    """
+    groups = list(range(pq.ParquetFile(documents).num_row_groups))
+    parts = engine.map(_labelled_row_group, groups, documents=Path(documents), predictions=Path(predictions))
+    return pd.concat(parts, ignore_index=True)
 
 
 def monthly_volume(reports: pd.DataFrame) -> pd.DataFrame:

@@ -1,20 +1,33 @@
 """Stage ``clean``: raw files -> documents, reports and the ledger of every input row."""
 
-from analysis import corpus, paths
-from analysis.io import write_parquet
-from analysis.params import load_params
+import tempfile
+
+from analysis import engine, partitions, paths
+from analysis.params import COLLECTIONS, load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Read the three sources, clean, group near-duplicates, seal, and write the tables."""
-    base = load_params("base")
-    params = load_params("clean")
-    raw = corpus.read_sources(paths.RAW, acquire=load_params("acquire"))
-    documents, reports, ledger = corpus.build_corpus(raw, params=params, seed=base.seed)
-    write_parquet(paths.DOCUMENTS, documents)
-    write_parquet(paths.REPORTS, reports)
-    write_parquet(paths.LEDGER, ledger)
+    """Stream the three sources through the partitioned clean on the configured engine."""
+    acquire = load_params("acquire")
+    engine_params = load_params("engine")
+    sources = {c: paths.RAW / acquire.for_collection(c).name for c in COLLECTIONS}
+    paths.INTERIM.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=paths.INTERIM, prefix=".clean-") as workdir,
+        engine.executor(engine_params) as executor,
+    ):
+        partitions.build_corpus_files(
+            sources,
+            params=load_params("clean"),
+            seed=load_params("base").seed,
+            engine=executor,
+            workdir=workdir,
+            chunk_rows=engine_params.partition_rows,
+            out_documents=paths.DOCUMENTS,
+            out_reports=paths.REPORTS,
+            out_ledger=paths.LEDGER,
+        )
 
 
 if __name__ == "__main__":

@@ -1,21 +1,20 @@
 """Stage ``predict``: event-type probabilities and labels for every document of the corpus."""
 
-import pandas as pd
+import tempfile
 
-from analysis import paths, persist
-from analysis.io import write_parquet
-from analysis.model import model_input
+from analysis import engine, inference, paths
+from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Apply the trained classifier to all documents (sealed ones included, flagged)."""
-    documents = pd.read_parquet(paths.DOCUMENTS)
-    model = persist.load(paths.MODEL)
-    proba = model.predict_proba(model_input(documents))
-    labels = model.labels_from_proba(proba)
-    out = pd.concat([documents[["doc_id", "collection", "sealed"]], labels, proba.round(6)], axis=1)
-    write_parquet(paths.PREDICTIONS, out)
+    """Apply the trained classifier to all documents (sealed ones included, flagged), per row group."""
+    paths.PROCESSED.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=paths.PROCESSED, prefix=".predict-") as workdir,
+        engine.executor(load_params("engine")) as executor,
+    ):
+        inference.predict_files(paths.DOCUMENTS, paths.MODEL, engine=executor, workdir=workdir, out=paths.PREDICTIONS)
 
 
 if __name__ == "__main__":

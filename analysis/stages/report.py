@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from analysis import figures, paths, report, study
+from analysis import engine, figures, paths, report, study
 from analysis.io import write_table, write_text
 from analysis.numbers import numbers_tex
 from analysis.params import load_params
@@ -14,8 +14,9 @@ from analysis.stages._common import run
 def main() -> None:
     """Draw every figure and table of the study; collect the numbers quoted in prose."""
     params = load_params("report")
-    documents, reports = pd.read_parquet(paths.DOCUMENTS), pd.read_parquet(paths.REPORTS)
-    labelled = study.labelled_documents(documents, pd.read_parquet(paths.PREDICTIONS))
+    reports = pd.read_parquet(paths.REPORTS)
+    with engine.executor(load_params("engine")) as executor:
+        labelled = study.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
     built = report.study_tables(labelled, reports, params=params)
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=report.CAPTIONS[name], float_format="{:.3f}")
@@ -28,7 +29,7 @@ def main() -> None:
         for n, f in (("classifier", paths.CLASSIFIER_METRICS), ("gold", paths.GOLD_METRICS))
     }
     values = report.headline_numbers(
-        documents, reports, pd.read_parquet(paths.LEDGER), built["lag_by_outlet"], metrics=metrics
+        labelled, reports, pd.read_parquet(paths.LEDGER), built["lag_by_outlet"], metrics=metrics
     )
     write_text(paths.NUMBERS, numbers_tex(values))
 

@@ -1,0 +1,244 @@
+"""The clean and predict stages over partitioned Parquet, for corpora larger than memory.
+
+Cleaning a corpus needs three whole-corpus decisions: which FA-KES rows repeat an
+article, which UCDP rows reuse an event id, and which texts are near-duplicates.
+Each is taken on compact keys gathered from the partitions (hashes, ids, MinHash
+signatures), never on the texts, so memory grows with the number of documents
+and not with their length. Everything else runs per partition, through an
+executor of :mod:`analysis.engine`:
+
+1. the source files are streamed into raw partitions (Parquet, ``partition_rows`` each);
+2. per partition: row-local drops and cleaning; compact keys come back;
+3. whole collection: the merge and duplicate-id plans;
+4. per partition: documents, reports and MinHash signatures, written into buckets
+   by ``doc_id`` range;
+5. whole corpus: the banded join of signatures (text groups) and sealing;
+6. per bucket: the final typed, validated, sorted documents and reports;
+7. the buckets are streamed, in order, into the same single-file outputs as the
+   in-memory :func:`analysis.corpus.build_corpus` writes.
+
+The result equals :func:`analysis.corpus.build_corpus` on the same input
+(``tests/test_engine.py`` checks this on the real corpus with both engines).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import clean, corpus, dedupe, readers, schema
+from analysis.engine import Executor
+from analysis.io import write_parquet, write_parquet_chunks
+from analysis.params import CleanParams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One raw partition: ``index`` orders partitions across the whole corpus."""
+
+    index: int
+    collection: str
+    path: Path
+
+
+def iter_source(collection: str, path: Path, *, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Stream one source file in chunks with its collection's reader (chosen by suffix).
+
+    ``.csv`` is FA-KES for ``fakes`` and UCDP's HDX layout otherwise; ``.rda`` (UCDP
+    Syria) is an R file that cannot be streamed: it is read whole and then chunked.
+    """
+    path = Path(path)
+    if collection == "fakes":
+        yield from readers.iter_fakes(path, chunk_rows=chunk_rows)
+    elif path.suffix.lower() == ".rda":
+        frame = readers.read_ucdp_rda(path, collection=collection)
+        for start in range(0, max(len(frame), 1), chunk_rows):
+            yield frame.iloc[start : start + chunk_rows].reset_index(drop=True)
+    else:
+        yield from readers.iter_ucdp_csv(path, collection=collection, chunk_rows=chunk_rows)
+
+
+def write_raw_partitions(sources: dict[str, Path], workdir: Path, *, chunk_rows: int) -> list[Chunk]:
+    """Stream each source into raw Parquet partitions under ``workdir/raw``.
+
+    Returns
+    -------
+    list of Chunk
+        In corpus order: collections in ``sources`` order, rows in file order.
+    """
+    chunks = []
+    for collection, path in sources.items():
+        for frame in iter_source(collection, path, chunk_rows=chunk_rows):
+            out = Path(workdir) / "raw" / f"{len(chunks):05d}-{collection}.parquet"
+            write_parquet(out, frame)
+            chunks.append(Chunk(len(chunks), collection, out))
+    log.info("%d raw partitions of at most %d rows", len(chunks), chunk_rows)
+    return chunks
+
+
+def rows_task(chunk: Chunk, *, params: CleanParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 2 for one partition: drop and clean rows; write them; return ledger and keys."""
+    raw = pd.read_parquet(chunk.path)
+    if chunk.collection == "fakes":
+        rows, ledger = clean.fakes_rows(raw, max_text_chars=params.max_text_chars)
+        keys = rows[["row", "source_id", "merge_key", "credibility"]]
+    else:
+        rows, ledger = clean.ucdp_rows(
+            raw, window=params.study_window.get(chunk.collection), max_text_chars=params.max_text_chars
+        )
+        keys = rows[["row", "source_id", "payload_key"]]
+    write_parquet(_rows_path(chunk), rows)
+    return ledger, keys.reset_index(drop=True)
+
+
+def build_task(item: tuple[Chunk, pd.DataFrame], *, params: CleanParams, seed: int, boundaries: np.ndarray) -> dict:
+    """Step 4 for one partition: documents, reports and signatures, written by ``doc_id`` bucket."""
+    chunk, plan = item
+    rows = pd.read_parquet(_rows_path(chunk))
+    if chunk.collection == "fakes":
+        docs, ledger = clean.apply_repeated_article_plan(rows, plan)
+        docs = clean.fakes_finish(docs, language=params.language)
+        reports = clean.fakes_reports(docs)
+    else:
+        events, duplicates = clean.apply_duplicate_id_plan(rows, plan, collection=chunk.collection)
+        docs, reports, built = clean.ucdp_build(events, collection=chunk.collection, language=params.language)
+        ledger = pd.concat([duplicates, built], ignore_index=True)
+    docs = docs.reset_index(drop=True)
+    docs["sealed_by_id"] = dedupe.sealed_by_id(docs)
+    docs["text_key"] = docs["text"].map(dedupe.text_key)
+    keys, sigs = dedupe.distinct_signatures(docs["text_key"], docs["text"], params=params.dedupe, seed=seed)
+    bucket = _bucket_of(docs["doc_id"], boundaries)
+    report_bucket = _bucket_of(reports["doc_id"], boundaries)
+    for b in np.unique(bucket):
+        write_parquet(_part_path(chunk, "docs", b), docs[bucket == b])
+    for b in np.unique(report_bucket):
+        write_parquet(_part_path(chunk, "reports", b), reports[report_bucket == b])
+    return {
+        "ledger": ledger,
+        "doc_keys": docs[["doc_id", "text_key", "sealed_by_id"]].rename(columns={"text_key": "key"}),
+        "keys": keys,
+        "signatures": sigs,
+    }
+
+
+def finish_task(item: tuple[int, list[Path], list[Path], pd.DataFrame], *, workdir: Path) -> tuple[Path, Path]:
+    """Step 6 for one bucket: typed, validated documents and reports sorted like the in-memory build."""
+    bucket, doc_files, report_files, groups = item
+    docs = pd.concat([pd.read_parquet(f) for f in doc_files], ignore_index=True)
+    docs = docs.drop(columns=["text_key"]).join(groups, on="doc_id")
+    docs = corpus.typed_documents(docs)
+    reports = pd.concat([pd.read_parquet(f) for f in report_files], ignore_index=True)
+    reports = corpus.typed_reports(reports)
+    out_docs = Path(workdir) / "final" / f"documents-{bucket:05d}.parquet"
+    out_reports = Path(workdir) / "final" / f"reports-{bucket:05d}.parquet"
+    write_parquet(out_docs, schema.validate(docs, schema.DOCUMENTS, name="documents"))
+    write_parquet(out_reports, schema.validate(reports, schema.REPORTS, name="reports"))
+    return out_docs, out_reports
+
+
+def build_corpus_files(
+    sources: dict[str, Path],
+    *,
+    params: CleanParams,
+    seed: int,
+    engine: Executor,
+    workdir: Path,
+    chunk_rows: int,
+    out_documents: Path,
+    out_reports: Path,
+    out_ledger: Path,
+) -> dict[str, int]:
+    """Clean a corpus partition by partition and write the documents, reports and ledger files.
+
+    Parameters
+    ----------
+    sources : dict of str to Path
+        Source file per collection, in corpus order (``fakes``, ``ucdp_iraq``, ``ucdp_syria``).
+    params : CleanParams
+        The ``clean`` section of ``params.yaml``.
+    seed : int
+        ``base.seed``, for MinHash.
+    engine : Executor
+        Where the per-partition steps run (:func:`analysis.engine.executor`).
+    workdir : Path
+        Scratch directory for intermediate partitions (the caller removes it).
+    chunk_rows : int
+        Rows per raw partition, and documents per output bucket.
+    out_documents, out_reports, out_ledger : Path
+        The three outputs, written as :func:`analysis.corpus.build_corpus` would.
+
+    Returns
+    -------
+    dict
+        ``rows_in``, ``documents``, ``reports``, ``partitions``.
+    """
+    chunks = write_raw_partitions(sources, workdir, chunk_rows=chunk_rows)
+    stepped = engine.map(rows_task, chunks, params=params)
+    ledgers = [ledger for ledger, _ in stepped]
+
+    plans, doc_ids = {}, []
+    for collection in sources:
+        keys = pd.concat([k for c, (_, k) in zip(chunks, stepped, strict=True) if c.collection == collection])
+        if collection == "fakes":
+            plans[collection] = clean.repeated_article_plan(keys)
+            doc_ids.append(plans[collection].loc[plans[collection]["first"].astype(bool), "doc_id"])
+        else:
+            plans[collection] = clean.duplicate_id_plan(keys)
+            ids = keys.loc[~keys["row"].isin(plans[collection].index), "source_id"]
+            doc_ids.append(collection + ":" + ids.astype(str))
+    all_ids = np.sort(pd.concat(doc_ids).to_numpy(dtype=object))
+    n_buckets = max(1, math.ceil(len(all_ids) / chunk_rows))
+    boundaries = all_ids[[len(all_ids) * b // n_buckets for b in range(1, n_buckets)]] if len(all_ids) else all_ids
+    items = []
+    for chunk, (_, keys) in zip(chunks, stepped, strict=True):
+        plan = plans[chunk.collection]
+        items.append((chunk, plan[plan.index.isin(keys["row"])]))
+    built = engine.map(build_task, items, params=params, seed=seed, boundaries=boundaries)
+    del stepped, items
+
+    doc_keys = pd.concat([b["doc_keys"] for b in built], ignore_index=True)
+    groups = dedupe.text_group_table(
+        doc_keys,
+        np.concatenate([b["keys"] for b in built]),
+        np.vstack([b["signatures"] for b in built]),
+        threshold=params.dedupe.threshold,
+    )
+    ledgers += [b["ledger"] for b in built]
+    del built
+    group_bucket = _bucket_of(groups.index.to_series(), boundaries)
+    finish_items = []
+    for b in range(n_buckets):
+        doc_files = sorted(Path(workdir).glob(f"docs/b{b:05d}-*.parquet"))
+        report_files = sorted(Path(workdir).glob(f"reports/b{b:05d}-*.parquet"))
+        if doc_files:
+            finish_items.append((b, doc_files, report_files, groups[group_bucket == b]))
+    finished = engine.map(finish_task, finish_items, workdir=Path(workdir))
+
+    n_docs = write_parquet_chunks(out_documents, (pd.read_parquet(d) for d, _ in finished))
+    n_reports = write_parquet_chunks(out_reports, (pd.read_parquet(r) for _, r in finished))
+    ledger = corpus.typed_ledger(pd.concat(ledgers, ignore_index=True))
+    write_parquet(out_ledger, schema.validate(ledger, schema.LEDGER, name="ledger"))
+    stats = {"rows_in": len(ledger), "documents": n_docs, "reports": n_reports, "partitions": len(chunks)}
+    log.info("clean (%s engine): %s", engine.name, stats)
+    return stats
+
+
+def _rows_path(chunk: Chunk) -> Path:
+    return chunk.path.parent.parent / "rows" / chunk.path.name
+
+
+def _part_path(chunk: Chunk, kind: str, bucket: int) -> Path:
+    return chunk.path.parent.parent / kind / f"b{bucket:05d}-{chunk.index:05d}.parquet"
+
+
+def _bucket_of(doc_id: pd.Series, boundaries: np.ndarray) -> np.ndarray:
+    """Bucket of each ``doc_id``: buckets are consecutive ``doc_id`` ranges."""
+    return np.searchsorted(boundaries, doc_id.to_numpy(dtype=object), side="right")

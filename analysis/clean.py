@@ -374,9 +374,9 @@ def fakes_rows(raw: pd.DataFrame, *, max_text_chars: int) -> tuple[pd.DataFrame,
     frame = frame.assign(published=published)
     frame = _drop(frame, frame["published"].isna(), R_BAD_DATE, ledger)
 
-    title = frame["title_raw"].map(fix_unicode)
+    title = frame["title_raw"].map(fix_unicode).astype(object)
     text = [clean_article(t, title=ti) for t, ti in zip(frame["text_raw"], frame["title_raw"], strict=True)]
-    frame = frame.assign(title=title.to_numpy(), text=text)
+    frame = frame.assign(title=title.to_numpy(), text=pd.Series(text, index=frame.index, dtype=object))
     frame = _drop(frame, frame["text"].str.strip() == "", R_EMPTY, ledger)
     credibility = pd.to_numeric(frame["credibility_raw"], errors="coerce")
     frame = frame.assign(
@@ -682,7 +682,8 @@ def ucdp_build(
     ledger: list[pd.DataFrame] = [_ledger(frame.iloc[:0], fate=DROPPED, reason=R_EMPTY, doc_id=None)]
     reports = ucdp_reports(frame, collection=collection)
     headlines = reports.groupby("doc_id", sort=False)[["headline", "informative"]].apply(_document_headlines)
-    text = frame["doc_id"].map(lambda d: " \n ".join(headlines.get(d, [])))
+    # a list, not Series.map: an empty chunk (every row outside the window) must stay text
+    text = pd.Series([" \n ".join(headlines.get(d, [])) for d in frame["doc_id"]], index=frame.index, dtype=object)
     frame = frame.assign(text=text.to_numpy())
     frame = _drop(frame, frame["text"].str.strip() == "", R_EMPTY, ledger)
     ledger.append(_ledger(frame, fate=KEPT, reason=R_KEPT, doc_id=frame["doc_id"]))
@@ -697,8 +698,8 @@ def ucdp_build(
             "doc_id": frame["doc_id"].to_numpy(),
             "collection": collection,
             "source_id": frame["source_id"].to_numpy(),
-            "outlet": frame["doc_id"].map(first_report["outlet"]).to_numpy(),
-            "published": frame["doc_id"].map(first_report["published"]).to_numpy(),
+            "outlet": first_report["outlet"].reindex(frame["doc_id"]).to_numpy(),
+            "published": first_report["published"].reindex(frame["doc_id"]).to_numpy(),
             "event_date": frame["event_date"].to_numpy(),
             "title": frame["doc_id"].map(lambda d: (headlines.get(d) or [""])[0]).to_numpy(),
             "text": frame["text"].to_numpy(),
@@ -711,7 +712,7 @@ def ucdp_build(
             "deaths_low": num("low").round().astype("Int64").to_numpy(),
             "deaths_high": num("high").round().astype("Int64").to_numpy(),
             "credibility": pd.array([pd.NA] * len(frame), dtype="Int8"),
-            "n_reports": frame["doc_id"].map(first_report["n_reports"]).astype("int64").to_numpy(),
+            "n_reports": first_report["n_reports"].reindex(frame["doc_id"]).astype("int64").to_numpy(),
             "members": frame["source_id"].to_numpy(),
         }
     )

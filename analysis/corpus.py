@@ -93,8 +93,8 @@ def typed_documents(documents: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["credibility"] = out["credibility"].astype("Int8")
     for col in ("admin1", "location", "title", "outlet", "country"):
-        out[col] = out[col].astype("str")  # one dtype however the column arrived (object or str)
-    return out[schema.DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True)
+        out[col] = out[col].astype("str")
+    return _text_columns(out[schema.DOCUMENT_COLUMNS]).sort_values("doc_id", ignore_index=True)
 
 
 def typed_reports(reports: pd.DataFrame) -> pd.DataFrame:
@@ -103,9 +103,24 @@ def typed_reports(reports: pd.DataFrame) -> pd.DataFrame:
     for col in ("published", "event_date"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     out["lag_days"] = out["lag_days"].astype("Int64")
-    return out.sort_values(["doc_id", "report_id"], ignore_index=True)
+    out["informative"] = out["informative"].astype(bool)
+    return _text_columns(out).sort_values(["doc_id", "report_id"], ignore_index=True)
 
 
 def typed_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
     """Cast the ledger's ``row`` to int64 and sort by ``collection`` and ``row``."""
-    return ledger.astype({"row": "int64"}).sort_values(["collection", "row"], ignore_index=True)
+    out = _text_columns(ledger.astype({"row": "int64"}))
+    return out.sort_values(["collection", "row"], ignore_index=True)
+
+
+def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give every text column pandas' ``str`` dtype.
+
+    The stored type then never depends on how a table was assembled: whole or from
+    partitions, object or str, all null or not.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].astype("str")
+    return out

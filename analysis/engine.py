@@ -9,8 +9,9 @@ With ``dask``, the cluster is the scheduler named by the ``ANALYSIS_DASK_SCHEDUL
 environment variable, else ``engine.scheduler`` in ``params.yaml``, else a local
 cluster of ``engine.n_workers`` single-threaded worker processes (the cleaning and
 prediction functions are pure Python and hold the GIL, so processes, not threads).
-Workers of a remote cluster need this package installed and the working directory on
-a file system they share with the client.
+Workers of a remote cluster need this package installed (same version) and the project
+folder at the same absolute path as the client, on a shared file system: tasks pass
+absolute paths to the intermediate partitions and to the model.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from analysis.errors import EngineError
 from analysis.params import EngineParams
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,10 @@ class DaskExecutor:
 
 def scheduler_address(params: EngineParams) -> str | None:
     """Return the Dask scheduler to use: ``$ANALYSIS_DASK_SCHEDULER``, else ``engine.scheduler``, else None."""
-    return os.environ.get(SCHEDULER_ENV) or params.scheduler
+    address = os.environ.get(SCHEDULER_ENV)
+    if address and not address.startswith(("tcp://", "tls://", "inproc://")):
+        raise EngineError(f"${SCHEDULER_ENV}: expected a scheduler address like tcp://host:8786, got {address!r}")
+    return address or params.scheduler
 
 
 @contextlib.contextmanager
@@ -79,7 +84,12 @@ def executor(params: EngineParams) -> Iterator[Executor]:
     address = scheduler_address(params)
     if address:
         log.info("dask: connecting to the scheduler at %s", address)
-        with Client(address) as client:
+        try:
+            client = Client(address, timeout="30s")
+            client.get_versions(check=True)  # workers without this package's dependencies fail here
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise EngineError(f"dask scheduler {address}: {' '.join(str(exc).split())}") from None
+        with client:
             yield DaskExecutor(client)
         return
     log.info("dask: local cluster of %d worker processes", params.n_workers)

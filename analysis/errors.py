@@ -13,4 +13,8 @@ class ParamsError(ValueError):
     """A value in ``params.yaml`` is missing, unknown or out of range."""
 
 
-EXPECTED_ERRORS = (DataError, AcquireError, ParamsError)
+class EngineError(RuntimeError):
+    """The execution engine cannot run: e.g. the Dask scheduler cannot be reached."""
+
+
+EXPECTED_ERRORS = (DataError, AcquireError, ParamsError, EngineError)

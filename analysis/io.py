@@ -75,11 +75,11 @@ def write_parquet_chunks(dest: Path, frames: Iterable[pd.DataFrame], *, row_grou
                 table = pa.Table.from_pandas(frame, preserve_index=False)
                 if writer is None:
                     schema = pa.schema(
-                        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema],
+                        [f.with_type(pa.large_string()) if pa.types.is_null(f.type) else f for f in table.schema],
                         metadata=table.schema.metadata,
                     )
                     writer = pq.ParquetWriter(tmp, schema, compression="zstd")
-                pending.append(table.cast(writer.schema))
+                pending.append(_conform(table, writer.schema, dest=dest))
                 n_pending += len(table)
                 while n_pending >= row_group_rows:
                     merged = pa.concat_tables(pending)
@@ -95,6 +95,22 @@ def write_parquet_chunks(dest: Path, frames: Iterable[pd.DataFrame], *, row_grou
             if writer is not None:
                 writer.close()
     return n_rows
+
+
+def _conform(table: pa.Table, schema: pa.Schema, *, dest: Path) -> pa.Table:
+    """Cast a chunk to the file's schema where only nullness or string width differ; else refuse."""
+    for have, want in zip(table.schema, schema, strict=True):
+        compatible = (
+            have.type == want.type
+            or pa.types.is_null(have.type)
+            or (pa.types.is_string(have.type) or pa.types.is_large_string(have.type))
+            and (pa.types.is_string(want.type) or pa.types.is_large_string(want.type))
+        )
+        if have.name != want.name or not compatible:
+            raise ValueError(
+                f"{dest}: a chunk has column {have.name!r} as {have.type}; the file has {want.name!r} as {want.type}"
+            )
+    return table.cast(schema)
 
 
 def write_csv(dest: Path, frame: pd.DataFrame) -> None:

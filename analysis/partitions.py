@@ -34,6 +34,7 @@ import pandas as pd
 
 from analysis import clean, corpus, dedupe, readers, schema
 from analysis.engine import Executor
+from analysis.errors import DataError
 from analysis.io import write_parquet, write_parquet_chunks
 from analysis.params import CleanParams
 
@@ -222,10 +223,14 @@ def build_corpus_files(
             finish_items.append((b, doc_files, report_files, groups[group_bucket == b]))
     finished = engine.map(finish_task, finish_items, workdir=Path(workdir))
 
-    n_docs = write_parquet_chunks(out_documents, (pd.read_parquet(d) for d, _ in finished))
-    n_reports = write_parquet_chunks(out_reports, (pd.read_parquet(r) for _, r in finished))
     ledger = corpus.typed_ledger(pd.concat(ledgers, ignore_index=True))
     write_parquet(out_ledger, schema.validate(ledger, schema.LEDGER, name="ledger"))
+    if not finished:
+        reasons = ledger["reason"].value_counts().to_dict()
+        names = ", ".join(map(str, sources.values()))
+        raise DataError(f"{names}: no row became a document ({reasons}; see {out_ledger})")
+    n_docs = write_parquet_chunks(out_documents, (pd.read_parquet(d) for d, _ in finished))
+    n_reports = write_parquet_chunks(out_reports, (pd.read_parquet(r) for _, r in finished))
     stats = {"rows_in": len(ledger), "documents": n_docs, "reports": n_reports, "partitions": len(chunks)}
     log.info("clean (%s engine): %s", engine.name, stats)
     return stats

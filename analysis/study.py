@@ -61,7 +61,10 @@ def labelled_documents_files(documents: Path, predictions: Path, *, engine: Exec
     DataFrame
         The documents' columns except ``text``, plus one boolean column per event type.
     """
-    groups = list(range(pq.ParquetFile(documents).num_row_groups))
+    n_docs, n_pred = pq.ParquetFile(documents).num_row_groups, pq.ParquetFile(predictions).num_row_groups
+    if n_docs != n_pred:
+        raise DataError(f"{predictions}: {n_pred} row groups, {documents} has {n_docs} (re-run dvc repro predict)")
+    groups = list(range(n_docs))
     parts = engine.map(_labelled_row_group, groups, documents=Path(documents), predictions=Path(predictions))
     return pd.concat(parts, ignore_index=True)
 

@@ -79,21 +79,24 @@ def _peak_rss(proc: subprocess.Popen, stop: threading.Event, peak: list[int]) ->
 def run_engine(corpus_dir: Path, engine: str, out_dir: Path) -> dict:
     """Run clean + predict for one engine in a subprocess; return its stats with peak memory."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(corpus_dir), engine, str(out_dir)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    stop, peak = threading.Event(), [0]
-    watcher = threading.Thread(target=_peak_rss, args=(proc, stop, peak), daemon=True)
-    watcher.start()
-    stdout, _ = proc.communicate()
+    log_path = out_dir / "run.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(corpus_dir), engine, str(out_dir)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        stop, peak = threading.Event(), [0]
+        watcher = threading.Thread(target=_peak_rss, args=(proc, stop, peak), daemon=True)
+        watcher.start()
+        stdout, _ = proc.communicate()
     stop.set()
     watcher.join()
     if proc.returncode != 0:
-        raise SystemExit(f"{engine} run on {corpus_dir} failed with exit code {proc.returncode}")
+        tail = log_path.read_text().strip().splitlines()[-1:] or ["(no output)"]
+        raise SystemExit(f"{engine} run on {corpus_dir} failed ({proc.returncode}): {tail[0]} (log: {log_path})")
     return {**json.loads(stdout.strip().splitlines()[-1]), "peak_gib": peak[0] / 2**30}
 
 
@@ -137,9 +140,12 @@ def main() -> None:
     runs = []
     for size in args.sizes:
         corpus_dir = args.workdir / f"corpus-{size}"
-        if not corpus_dir.exists():
+        if not corpus_dir.exists():  # built whole, then renamed: an interrupted build is not reused
             sources = scale.scaled_sources(raw, ledger, n_rows=size, seed=seed)
-            scale.write_scaled_sources({c: sources[c] for c in COLLECTIONS}, corpus_dir)
+            partial = corpus_dir.with_name(corpus_dir.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            scale.write_scaled_sources({c: sources[c] for c in COLLECTIONS}, partial)
+            partial.rename(corpus_dir)
         for engine in args.engines:
             out_dir = args.workdir / f"out-{size}-{engine}"
             shutil.rmtree(out_dir, ignore_errors=True)

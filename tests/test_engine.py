@@ -185,3 +185,96 @@ def test_classify_output_streams_jsonl_and_csv(tmp_path):
     assert (tmp_path / "o.csv").read_text() == "id,labels\na,siege\nb,\n"  # one header
     classify.write_output_chunks(iter(parts), str(tmp_path / "o.jsonl"))
     assert (tmp_path / "o.jsonl").read_text().splitlines()[1] == '{"id": "b", "labels": ""}'
+
+
+def _ucdp_row(event_id, date, headline, **extra):
+    row = dict.fromkeys(readers.UCDP_COLUMNS, "")
+    row.update(
+        id=event_id,
+        date_start=date,
+        source_article=f'"Reuters,{date},{headline}"',
+        country="Iraq",
+        latitude="36.3",
+        longitude="43.1",
+        best="2",
+        low="1",
+        high="3",
+    )
+    row.update(extra)
+    return row
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 100])
+def test_partitioned_clean_equals_the_in_memory_build_on_awkward_partitions(tmp_path, chunk_rows):
+    fakes = pd.DataFrame(
+        {
+            "unit_id": ["1", "2", "3", "1"],
+            "article_title": ["Siege", "Raid", "Siege", "Other"],
+            # rows 1 and 3 repeat one article across partitions; id 1 is reused for a new text
+            "article_content": [
+                "Troops besieged the town.",
+                "Jets struck.",
+                "Troops besieged the town.",
+                "A new text.",
+            ],
+            "source": ["SANA", "Reuters", "SANA", "SANA"],
+            "date": ["04/05/2017", "04/06/2017", "04/05/2017", "04/07/2017"],
+            "location": ["aleppo", "idlib", "aleppo", "homs"],
+            "labels": ["1", "0", "0", "1"],
+        }
+    )
+    iraq = pd.DataFrame(
+        [
+            # the first two rows fall outside the 2014-2018 window: with chunk_rows <= 2 a whole
+            # partition has no surviving event
+            _ucdp_row("10", "2010-01-01", "old clash"),
+            _ucdp_row("11", "2010-02-01", "old strike"),
+            _ucdp_row("12", "2016-10-17", "Iraqi forces advance on Mosul"),
+            _ucdp_row("12", "2016-10-17", "Iraqi forces advance on Mosul"),  # the same row again: merged
+            _ucdp_row("13", "2016-10-18", "Air strike kills 5"),
+            _ucdp_row("13", "2016-10-19", "a different event under a reused id"),  # dropped
+            _ucdp_row("14", "2016-10-20", "Iraqi forces advance on Mosul"),  # exact text of 12
+        ]
+    )
+    syria = pd.DataFrame([_ucdp_row("20", "2017-01-01", "Shelling of Douma", country="Syria")])
+    files = {"fakes": fakes, "ucdp_iraq": iraq, "ucdp_syria": syria}
+    sources = {}
+    for name, frame in files.items():
+        sources[name] = tmp_path / f"{name}.csv"
+        frame.to_csv(sources[name], index=False)
+    raw = {
+        "fakes": readers.read_fakes(sources["fakes"]),
+        "ucdp_iraq": readers.read_ucdp_csv(sources["ucdp_iraq"], collection="ucdp_iraq"),
+        "ucdp_syria": readers.read_ucdp_csv(sources["ucdp_syria"], collection="ucdp_syria"),
+    }
+    from analysis import corpus
+
+    memory = corpus.build_corpus(raw, params=load_params("clean"), seed=1)
+    out = tmp_path / "out"
+    partitions.build_corpus_files(
+        sources,
+        params=load_params("clean"),
+        seed=1,
+        engine=engine.SerialExecutor(),
+        workdir=tmp_path / "work",
+        chunk_rows=chunk_rows,
+        out_documents=out / "documents.parquet",
+        out_reports=out / "reports.parquet",
+        out_ledger=out / "ledger.parquet",
+    )
+    for name, frame in zip(("documents", "reports", "ledger"), memory, strict=True):
+        write_parquet(tmp_path / f"memory-{name}.parquet", frame)
+        assert _sha(tmp_path / f"memory-{name}.parquet") == _sha(out / f"{name}.parquet"), name
+    ledger = memory[2].set_index(["collection", "row"])
+    assert ledger.loc[("ucdp_iraq", 4), "reason"] == "duplicate_row"
+    assert ledger.loc[("ucdp_iraq", 6), "reason"] == "duplicate_id_conflict"
+    assert ledger.loc[("fakes", 3), "fate"] == "merged"
+    docs = memory[0].set_index("doc_id")
+    assert docs.loc["ucdp_iraq:14", "text_group"] == "ucdp_iraq:12"
+
+
+def test_a_chunk_of_another_type_is_refused(tmp_path):
+    chunks = [pd.DataFrame({"x": [True]}), pd.DataFrame({"x": ["yes"]})]
+    with pytest.raises(ValueError, match=r"column 'x' as large_string; the file has 'x' as bool"):
+        write_parquet_chunks(tmp_path / "t.parquet", chunks)
+    assert not (tmp_path / "t.parquet").exists()

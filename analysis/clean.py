@@ -487,7 +487,8 @@ def apply_repeated_article_plan(frame: pd.DataFrame, plan: pd.DataFrame) -> tupl
 def merge_repeated_articles(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge FA-KES rows that carry the same article text into one document.
 
-    A whole-collection step (see :func:`repeated_article_plan` for the rules).
+    A whole-collection step on the rows of :func:`fakes_rows` (which carry ``merge_key``);
+    see :func:`repeated_article_plan` for the rules.
 
     Returns
     -------
@@ -497,8 +498,6 @@ def merge_repeated_articles(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     ledger : DataFrame
         Kept and merged rows, columns :data:`LEDGER_COLUMNS`.
     """
-    if "merge_key" not in frame:
-        frame = frame.assign(merge_key=frame["text"].map(lambda t: _digest(_loose(t))))
     plan = repeated_article_plan(frame[["row", "source_id", "merge_key", "credibility"]])
     return apply_repeated_article_plan(frame, plan)
 

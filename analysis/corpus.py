@@ -71,8 +71,7 @@ def build_corpus(
         ledgers.append(led)
         log.info("%s: %d rows in, %d documents, %d reports", collection, len(frame), len(d), len(r))
     documents = pd.concat(docs, ignore_index=True)
-    documents = dedupe.assign_text_groups(documents, params=params.dedupe, seed=seed)
-    documents = typed_documents(dedupe.seal(documents))
+    documents = typed_documents(dedupe.group_and_seal(documents, params=params.dedupe, seed=seed))
     reports = typed_reports(pd.concat(reps, ignore_index=True))
     ledger = typed_ledger(pd.concat(ledgers, ignore_index=True))
     return (
@@ -92,8 +91,6 @@ def typed_documents(documents: pd.DataFrame) -> pd.DataFrame:
     for col in ("latitude", "longitude"):
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["credibility"] = out["credibility"].astype("Int8")
-    for col in ("admin1", "location", "title", "outlet", "country"):
-        out[col] = out[col].astype("str")
     return _text_columns(out[schema.DOCUMENT_COLUMNS]).sort_values("doc_id", ignore_index=True)
 
 

@@ -242,14 +242,37 @@ def assign_text_groups(documents: pd.DataFrame, *, params: DedupeParams, seed: i
         ``documents`` with ``text_group`` (the smallest ``doc_id`` in the group) and
         ``text_group_size`` (number of documents in it).
     """
-    keys = documents["text"].map(text_key)
-    distinct, sigs = distinct_signatures(keys, documents["text"], params=params, seed=seed)
-    doc_keys = pd.DataFrame({"doc_id": documents["doc_id"].to_numpy(), "key": keys.to_numpy(), "sealed_by_id": False})
-    table = text_group_table(doc_keys, distinct, sigs, threshold=params.threshold)
+    table = _group_table(documents, by_id=pd.Series(False, index=documents.index), params=params, seed=seed)
     return documents.assign(
         text_group=documents["doc_id"].map(table["text_group"]).to_numpy(),
         text_group_size=documents["doc_id"].map(table["text_group_size"]).astype("int64").to_numpy(),
     )
+
+
+def group_and_seal(documents: pd.DataFrame, *, params: DedupeParams, seed: int) -> pd.DataFrame:
+    """:func:`assign_text_groups` and :func:`seal` in one pass over the texts.
+
+    Returns
+    -------
+    DataFrame
+        ``documents`` with ``text_group``, ``text_group_size``, ``sealed_by_id``, ``sealed``
+        and ``sealed_group``.
+    """
+    by_id = sealed_by_id(documents)
+    table = _group_table(documents, by_id=by_id, params=params, seed=seed)
+    out = documents.assign(sealed_by_id=by_id)
+    for col in ("text_group", "text_group_size", "sealed", "sealed_group"):
+        out[col] = documents["doc_id"].map(table[col]).to_numpy()
+    return out.astype({"text_group_size": "int64", "sealed": bool, "sealed_group": bool})
+
+
+def _group_table(documents: pd.DataFrame, *, by_id: pd.Series, params: DedupeParams, seed: int) -> pd.DataFrame:
+    keys = documents["text"].map(text_key)
+    distinct, sigs = distinct_signatures(keys, documents["text"], params=params, seed=seed)
+    doc_keys = pd.DataFrame(
+        {"doc_id": documents["doc_id"].to_numpy(), "key": keys.to_numpy(), "sealed_by_id": by_id.to_numpy()}
+    )
+    return text_group_table(doc_keys, distinct, sigs, threshold=params.threshold)
 
 
 def is_sealed_id(collection: str, source_id: str) -> bool:

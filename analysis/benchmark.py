@@ -6,6 +6,10 @@ decisions tuned only on dev: per-label thresholds on the SVM margins for
 the multi-label and binary tasks, the regularisation strength C by dev score, and
 by cross-validation on train for ``cameo_class``, which has no dev split. Scores use
 exactly the published metrics (:func:`score`).
+
+With ``benchmark.encoder`` set (the optional ``embeddings`` extra), sentence embeddings
+from a small pretrained encoder are stacked beside the n-grams as a variant, and the
+same dev (or CV) scores decide whether each task uses them.
 """
 
 from __future__ import annotations
@@ -14,18 +18,22 @@ import csv
 import dataclasses
 import resource
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.metrics import average_precision_score, f1_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from analysis.codebook import EVENT_TYPES
+from analysis.embeddings import load_encoder, sentence_embeddings
 from analysis.errors import DataError
 from analysis.evaluate import example_f1
-from analysis.model import ModelSpec, make_features
+from analysis.model import ModelSpec, _base_estimator, make_features
 from analysis.params import BenchmarkTask
 
 
@@ -81,6 +89,31 @@ def _best_thresholds(proba: np.ndarray, y: np.ndarray, grid: np.ndarray) -> np.n
     return out
 
 
+def _stack(x: sparse.csr_matrix, emb: np.ndarray | None, weight: float) -> sparse.csr_matrix:
+    """TF-IDF block, with the sentence embeddings (scaled by ``weight``) beside it when weight > 0."""
+    if not weight:
+        return x
+    return sparse.hstack([x, sparse.csr_matrix(emb * np.float32(weight))], format="csr")
+
+
+def _cv_scores(texts, emb, y, *, spec, c_grid, weights, folds) -> dict[tuple[float, float], float]:
+    """Macro-F1 by cross-validation on train for every (encoder weight, C).
+
+    The vectorisers are refitted inside each fold, so no fold sees its own held-out
+    vocabulary; the encoder is pretrained and fits nothing.
+    """
+    pred = {(w, c): np.empty_like(y) for w in weights for c in c_grid}
+    for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
+        features = make_features(spec).fit(texts.iloc[fit_idx])
+        x_fit, x_held = features.transform(texts.iloc[fit_idx]), features.transform(texts.iloc[held_idx])
+        for w in weights:
+            a = _stack(x_fit, None if emb is None else emb[fit_idx], w)
+            b = _stack(x_held, None if emb is None else emb[held_idx], w)
+            for c in c_grid:
+                pred[w, c][held_idx] = _svm(c, folds.random_state).fit(a, y[fit_idx]).predict(b)
+    return {key: f1_score(y, p, average="macro") for key, p in pred.items()}
+
+
 def run_task(
     task: BenchmarkTask,
     splits: dict[str, tuple[pd.Series, np.ndarray]],
@@ -89,82 +122,96 @@ def run_task(
     c_grid: tuple[float, ...],
     cv_folds: int,
     seed: int,
+    encoder: str | None = None,
+    encoder_weights: tuple[float, ...] = (0.0,),
 ) -> dict:
     """Train on train, tune on dev (or by CV on train), evaluate once on test.
+
+    With an ``encoder``, each weight in ``encoder_weights`` is a variant: the sentence
+    embeddings, scaled by it, stacked beside the TF-IDF block (0 = TF-IDF alone). The
+    variant and C are chosen together on dev (CV for ``cameo_class``), ties to the
+    smaller weight and C. The best TF-IDF-only model is also scored on test, untimed,
+    so that the embeddings' contribution is visible.
 
     Returns
     -------
     dict
-        ``score`` (percent, published metric), ``dev_score`` (or ``cv_score``), ``c``,
-        ``train_seconds``, ``inference_seconds``, ``n_train``, ``n_test``, ``n_features``.
+        ``score`` (percent, published metric), ``score_tfidf_only``, ``dev_score`` (or
+        ``cv_score``), ``c``, ``encoder`` (name, or empty), ``encoder_weight`` (chosen),
+        ``train_seconds`` (everything before test, tuning and embedding included),
+        ``inference_seconds`` (features, embeddings and predictions for test),
+        ``n_train``, ``n_test``, ``n_features`` (TF-IDF columns), ``peak_rss_mib``.
     """
+    spec = dataclasses.replace(spec, rule_features=False)
     (x_train, y_train), (x_test, y_test) = splits["train"], splits["test"]
+    weights = tuple(sorted(set(encoder_weights) | {0.0})) if encoder else (0.0,)
     grid = np.round(np.arange(-1.5, 1.001, 0.05), 3)  # margins of a linear SVM
     start = time.perf_counter()
-    features = make_features(dataclasses.replace(spec, rule_features=False)).fit(x_train)
+    model_encoder = load_encoder(encoder) if encoder else None
+    embed = partial(sentence_embeddings, encoder=model_encoder)
+    e_train = embed(x_train) if encoder else None
+    features = make_features(spec).fit(x_train)
     xt = features.transform(x_train)
-    result: dict = {}
+    # per weight: (tuning score, C, fitted models, thresholds or None)
+    best: dict[float, tuple] = {}
     if task.kind == "multiclass":
         folds = StratifiedKFold(cv_folds, shuffle=True, random_state=seed)
-        # vectorisers are refitted inside each fold so that no fold sees its own held-out vocabulary
-        cv = {
-            c: f1_score(
-                y_train,
-                cross_val_predict(
-                    make_pipeline(make_features(dataclasses.replace(spec, rule_features=False)), _svm(c, seed)),
-                    x_train,
-                    y_train,
-                    cv=folds,
-                ),
-                average="macro",
-            )
-            for c in c_grid
-        }
-        best_c = max(cv, key=lambda c: (cv[c], -c))
-        model = _svm(best_c, seed).fit(xt, y_train)
-        train_seconds = time.perf_counter() - start
-        t0 = time.perf_counter()
-        pred = model.predict(features.transform(x_test))
-        result.update(cv_score=round(100 * cv[best_c], 2), c=best_c)
+        cv = _cv_scores(x_train, e_train, y_train, spec=spec, c_grid=c_grid, weights=weights, folds=folds)
+        for w in weights:
+            c = max(c_grid, key=lambda c: (cv[w, c], -c))
+            best[w] = (100 * cv[w, c], c, _svm(c, seed).fit(_stack(xt, e_train, w), y_train), None)
     else:
         y2 = y_train.reshape(len(y_train), -1)
         x_dev, y_dev = splits["dev"]
         y_dev2 = y_dev.reshape(len(y_dev), -1)
         xd = features.transform(x_dev)
-        best = None
-        for c in c_grid:
-            # thresholds on the SVM margin, tuned on dev: no calibration needed to pick a cut-off
-            models = [_svm(c, seed).fit(xt, y2[:, j]) for j in range(y2.shape[1])]
-            proba = np.column_stack([m.decision_function(xd) for m in models])
-            thresholds = _best_thresholds(proba, y_dev2, grid)
-            dev_pred = (proba >= thresholds).astype(int)
-            s = score(
-                task.kind,
-                task.metric,
-                y_dev if task.kind == "binary" else y_dev2,
-                dev_pred[:, 0] if task.kind == "binary" else dev_pred,
-            )
-            if best is None or s > best[0]:
-                best = (s, c, models, thresholds)
-        dev_score, best_c, models, thresholds = best
-        train_seconds = time.perf_counter() - start
-        t0 = time.perf_counter()
-        xs = features.transform(x_test)
-        proba = np.column_stack([m.decision_function(xs) for m in models])
-        pred = (proba >= thresholds).astype(int)
-        pred = pred[:, 0] if task.kind == "binary" else pred
-        result.update(dev_score=round(dev_score, 2), c=best_c)
+        e_dev = embed(x_dev) if encoder else None
+        for w in weights:
+            a, b = _stack(xt, e_train, w), _stack(xd, e_dev, w)
+            for c in c_grid:
+                # thresholds on the SVM margin, tuned on dev: no calibration needed to pick a cut-off
+                models = [_svm(c, seed).fit(a, y2[:, j]) for j in range(y2.shape[1])]
+                margin = np.column_stack([m.decision_function(b) for m in models])
+                thresholds = _best_thresholds(margin, y_dev2, grid)
+                s = score(task.kind, task.metric, y_dev if task.kind == "binary" else y_dev2, _cut(margin, thresholds))
+                if w not in best or s > best[w][0]:
+                    best[w] = (s, c, models, thresholds)
+    chosen = max(weights, key=lambda w: (round(best[w][0], 6), -w))
+    train_seconds = time.perf_counter() - start
+
+    def predict(w: float, x_test_tfidf, e_test) -> np.ndarray:
+        _, _, models, thresholds = best[w]
+        xs = _stack(x_test_tfidf, e_test, w)
+        if thresholds is None:
+            return models.predict(xs)
+        return _cut(np.column_stack([m.decision_function(xs) for m in models]), thresholds)
+
+    t0 = time.perf_counter()
+    xs = features.transform(x_test)
+    pred = predict(chosen, xs, embed(x_test) if chosen else None)
     inference_seconds = time.perf_counter() - t0
-    result.update(
-        score=round(score(task.kind, task.metric, y_test, pred), 2),
-        train_seconds=round(train_seconds, 2),
-        inference_seconds=round(inference_seconds, 2),
-        n_train=len(x_train),
-        n_test=len(x_test),
-        n_features=int(xt.shape[1]),
-        peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    )
-    return result
+    tfidf_pred = pred if chosen == 0 else predict(0.0, xs, None)
+    tuned = "cv_score" if task.kind == "multiclass" else "dev_score"
+    return {
+        "score": round(score(task.kind, task.metric, y_test, pred), 2),
+        "score_tfidf_only": round(score(task.kind, task.metric, y_test, tfidf_pred), 2),
+        tuned: round(best[chosen][0], 2),
+        "c": best[chosen][1],
+        "encoder": encoder or "",
+        "encoder_weight": chosen,
+        "train_seconds": round(train_seconds, 2),
+        "inference_seconds": round(inference_seconds, 2),
+        "n_train": len(x_train),
+        "n_test": len(x_test),
+        "n_features": int(xt.shape[1]),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _cut(margin: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Labels from margins and per-label thresholds; one column (binary) comes back flat."""
+    pred = (margin >= thresholds).astype(int)
+    return pred[:, 0] if pred.shape[1] == 1 else pred
 
 
 def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> pd.DataFrame:
@@ -173,9 +220,10 @@ def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> 
     Returns
     -------
     DataFrame
-        Columns ``task``, ``metric``, ``score``, ``bert_base_best``, ``conflibert_best``,
-        ``minus_conflibert``, ``minus_bert_base``, ``within_2_of_conflibert``,
-        ``ahead_of_bert_base``, ``train_plus_inference_seconds``.
+        Columns ``task``, ``metric``, ``features`` (what dev chose: ``tfidf`` or
+        ``tfidf+<encoder>``), ``score``, ``score_tfidf_only``, ``bert_base_best``,
+        ``conflibert_best``, ``minus_conflibert``, ``minus_bert_base``,
+        ``within_2_of_conflibert``, ``ahead_of_bert_base``, ``train_plus_inference_seconds``.
     """
     rows = []
     for _, r in results.iterrows():
@@ -185,7 +233,9 @@ def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> 
             {
                 "task": r["task"],
                 "metric": tasks[r["task"]].metric,
+                "features": f"tfidf+{r['encoder']}" if r["encoder_weight"] > 0 else "tfidf",
                 "score": r["score"],
+                "score_tfidf_only": r["score_tfidf_only"],
                 "bert_base_best": bert,
                 "conflibert_best": pub["conflibert_best"],
                 "minus_conflibert": round(r["score"] - pub["conflibert_best"], 2),
@@ -196,3 +246,77 @@ def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> 
             }
         )
     return pd.DataFrame(rows)
+
+
+def _cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repeats: int, seed: int) -> float:
+    """F1 with the threshold chosen on one half of dev and applied to the other, both ways, averaged.
+
+    Dev is also where the study tunes its thresholds, so F1 at a threshold tuned on the
+    same documents would flatter every variant; cross-fitting keeps the comparison honest.
+    """
+    scores = []
+    for r in range(repeats):
+        order = np.random.default_rng(seed + r).permutation(len(y))
+        halves = (order[: len(y) // 2], order[len(y) // 2 :])
+        pred = np.zeros(len(y), dtype=bool)
+        for tune, apply in (halves, halves[::-1]):
+            f1 = [f1_score(y[tune], proba[tune] >= t, zero_division=0) for t in grid]
+            pred[apply] = proba[apply] >= grid[len(grid) - 1 - int(np.argmax(f1[::-1]))]  # ties: higher cut
+        scores.append(f1_score(y, pred, zero_division=0))
+    return float(np.mean(scores))
+
+
+def encoder_on_study_dev(
+    train: pd.DataFrame,
+    dev: pd.DataFrame,
+    train_embeddings: np.ndarray,
+    dev_embeddings: np.ndarray,
+    *,
+    spec: ModelSpec,
+    encoder_weight: float,
+    min_dev_positives: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Score the study classifier with and without stacked sentence embeddings, on the gold dev split only.
+
+    Both variants are the study's per-type calibrated linear models on the study's
+    training set (gold train plus weak labels, with their weights): the TF-IDF and rule
+    features alone, and the same with the embeddings (times ``encoder_weight``) beside
+    them. Types with at least ``min_dev_positives`` dev positives and a learned model
+    (not backed off to rules) are compared. The test split is never read.
+
+    Returns
+    -------
+    DataFrame
+        One row per type plus ``macro``: ``event_type``, ``n_pos_dev``, ``ap_tfidf``,
+        ``ap_stacked`` (average precision), ``f1_tfidf``, ``f1_stacked`` (cross-fitted
+        thresholds, :func:`_cross_fitted_f1`), ``ap_difference``, ``f1_difference``.
+    """
+    features = make_features(spec).fit(train["text"])
+    x_train, x_dev = features.transform(train["text"]), features.transform(dev["text"])
+    variants = {
+        "tfidf": (x_train, x_dev),
+        "stacked": (_stack(x_train, train_embeddings, encoder_weight), _stack(x_dev, dev_embeddings, encoder_weight)),
+    }
+    weight = train["weight"].to_numpy(dtype=float)
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    rows = []
+    for t in EVENT_TYPES:
+        y, y_dev = train[t].to_numpy().astype(int), dev[t].to_numpy().astype(bool)
+        if y.sum() < spec.min_positives or y_dev.sum() < min_dev_positives:
+            continue
+        row = {"event_type": t, "n_pos_dev": int(y_dev.sum())}
+        for name, (a, b) in variants.items():
+            folds = StratifiedKFold(spec.calibration_folds, shuffle=True, random_state=seed)
+            model = CalibratedClassifierCV(_base_estimator(spec, seed=seed), method=spec.calibration, cv=folds)
+            proba = model.fit(a, y, sample_weight=weight).predict_proba(b)[:, 1]
+            row[f"ap_{name}"] = average_precision_score(y_dev, proba)
+            row[f"f1_{name}"] = _cross_fitted_f1(proba, y_dev, grid=grid, repeats=5, seed=seed)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    macro = {"event_type": "macro", "n_pos_dev": int(out["n_pos_dev"].sum())}
+    macro.update(out.drop(columns=["event_type", "n_pos_dev"]).mean().to_dict())
+    out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
+    out["ap_difference"] = out["ap_stacked"] - out["ap_tfidf"]
+    out["f1_difference"] = out["f1_stacked"] - out["f1_tfidf"]
+    return out.round(4)

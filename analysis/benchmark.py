@@ -319,4 +319,6 @@ def encoder_on_study_dev(
     out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
     out["ap_difference"] = out["ap_stacked"] - out["ap_tfidf"]
     out["f1_difference"] = out["f1_stacked"] - out["f1_tfidf"]
-    return out.round(4)
+    numeric = out.columns.drop("event_type")
+    out[numeric] = out[numeric].round(4) + 0  # + 0 turns a rounded -0.0 into 0.0
+    return out

@@ -260,7 +260,7 @@ def calibration(curve: pd.DataFrame) -> plt.Figure:
 def benchmark_score_vs_compute(comparison: pd.DataFrame) -> plt.Figure:
     """Score against training-plus-inference time per ConfliBERT task, beside the published scores."""
     with _style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 2.8))
+        fig, ax = plt.subplots(figsize=(DOUBLE, 3.4))
         y = np.arange(len(comparison))
         ax.scatter(
             comparison["score_tfidf_only"], y, color="C0", marker="x", zorder=3, label="this package, TF-IDF only"
@@ -287,5 +287,6 @@ def benchmark_score_vs_compute(comparison: pd.DataFrame) -> plt.Figure:
         ax.set_yticks(y, labels=[f"{t} ({m})" for t, m in zip(comparison["task"], comparison["metric"], strict=True)])
         ax.invert_yaxis()
         ax.set_xlabel("test score (%, the published metric); labels: our training + inference seconds")
-        ax.legend(loc="lower left", fontsize=6)
+        # below the axes: inside, it would cover the low scores
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=6, frameon=False)
         return fig

@@ -43,8 +43,11 @@ CUES: dict[str, re.Pattern[str]] = {
         r"retak\w+",
         r"storm(?:ed|s|ing)?\b",
         r"liberat\w+",
-        r"advanc(?:e|ed|es|ing)\b",
+        r"advanc(?:e|ed|es|ing|ement|ements)\b",  # "achieving more advancement" (UCDP headlines)
         r"tak(?:e|es|ing|en)\s+(?:control|over)",
+        r"establish\w*\s+(?:full\s+|complete\s+)?control",
+        r"gain(?:s|ed|ing)?\s+control",
+        r"expand\w*\s+(?:their\s+|its\s+|his\s+)?control",
         r"push(?:ed|es|ing)?\s+(?:into|towards?|deeper|forward)",
         r"regain\w*",
         r"recover(?:ed|s)?\s+(?:control|the)",
@@ -188,6 +191,7 @@ PARAPHRASES: dict[str, re.Pattern[str]] = {
         r"falls\s+to",
         r"in\s+control\s+of",
         r"controlled\s+the",
+        r"control(?:s|led)?\s+(?:\d+|new|several)\b",  # "Turkish forces control 7 villages"
         r"moved\s+into",
         r"progress(?:ed)?\b",
         r"offensive\s+(?:on|to\s+retake|against)",
@@ -195,7 +199,8 @@ PARAPHRASES: dict[str, re.Pattern[str]] = {
     ),
     "retreat": _rx(
         r"fled\s+(?:their\s+)?positions",
-        r"fled\s+the\s+(?:town|city|area|village)",
+        r"fle(?:e|es|d|eing)\s+(?:from\s+|on\s+)?(?:the\s+|their\s+)?(?:town|city|area|village|fronts?|positions|battlefield)",
+        r"(?:militants|fighters|troops|soldiers|forces|rebels|jihadists)\s+(?:who\s+)?(?:were\s+)?fle(?:e|d|eing)\b",
         r"collaps\w+",
         r"were\s+forced\s+out",
         r"left\s+the\s+(?:town|city|area|district)",
@@ -371,6 +376,13 @@ _MODALITY = _rx(
     r"avoid\w*",
     r"prevent\w*",
 )
+# a cue that only describes the place of another event is background: "withdrew from the
+# areas it advanced to", "the positions they had captured"
+_BACKGROUND = re.compile(
+    r"\b(?:areas?|positions?|villages?|towns?|points?|places?|sites?|territor(?:y|ies))"
+    r"(?:\s+(?:that|which))?(?:\s+(?:it|they|he|she|we|the\s+\w+))?(?:\s+(?:had|have|has))?$",
+    re.IGNORECASE,
+)
 _CLAUSE = re.compile(r"(?<=[.!?;:])\s+|\s*\n\s*|,\s+(?:but|while|whereas)\s+")
 _WINDOW = 6  # words before a cue that can negate or modalise it
 
@@ -389,7 +401,8 @@ def is_asserted(clause: str, start: int) -> bool:
 
     A cue is not asserted when one of the :data:`_WINDOW` words before it negates it
     ("denied any defections") or puts it under modality ("vowed to storm", "warned of a
-    siege", "broke the siege").
+    siege", "broke the siege"), or when it only names the place of another event
+    ("withdrew from the areas it advanced to").
 
     >>> c = "The army denied any defections"
     >>> is_asserted(c, c.index("defections"))
@@ -397,9 +410,12 @@ def is_asserted(clause: str, start: int) -> bool:
     >>> c = "Rebels reportedly captured the town"
     >>> is_asserted(c, c.index("captured"))
     True
+    >>> c = "IS withdraws from the areas it advanced to"
+    >>> is_asserted(c, c.index("advanced"))
+    False
     """
     before = " ".join(clause[:start].split()[-_WINDOW:])
-    return not (_NEGATION.search(before) or _MODALITY.search(before))
+    return not (_NEGATION.search(before) or _MODALITY.search(before) or _BACKGROUND.search(before))
 
 
 def _matches(pattern: re.Pattern[str], text: str) -> tuple[int, int]:

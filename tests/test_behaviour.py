@@ -148,3 +148,27 @@ def test_hedged_claims_still_count_for_the_rules():
         pd.Series(["Rebels reportedly captured the town.", "An alleged chemical attack killed 20."])
     )
     assert votes.loc[0, "advance_cue"] == rules.POS and votes.loc[1, "chemical_cue"] == rules.POS
+
+
+@pytest.mark.parametrize(
+    ("lf", "text", "vote"),
+    [
+        # UCDP headlines name ground gained with the noun, or with "control"
+        ("advance_cue", "Regime forces achieve more advancement in eastern Ghouta", rules.POS),
+        ("advance_cue", "The army establishes full control over the Jabal Badro neighbourhood", rules.POS),
+        ("advance_paraphrase", "Turkish forces control 7 villages near Tal Abyad", rules.POS),
+        # "control" alone, as a state rather than a gain, is not a paraphrase
+        ("advance_paraphrase", "The area is under government control", rules.ABSTAIN),
+        # armed actors fleeing a place, or fleeing strikes, are retreating
+        ("retreat_paraphrase", "Regime forces flee from the town of Maardis", rules.POS),
+        ("retreat_paraphrase", "IS shot dead six of its militants fleeing air strikes", rules.POS),
+        # a cue that only names the place of another event is background, not a report
+        ("advance_cue", "The group begins to withdraw from the areas it advanced to", rules.ABSTAIN),
+        ("advance_not_asserted", "The group begins to withdraw from the areas it advanced to", rules.NEG),
+        ("advance_cue", "The army withdrew from positions it had captured", rules.ABSTAIN),
+        # ...but a gain of areas is still a gain
+        ("advance_cue", "The regime seized areas east of the town", rules.POS),
+    ],
+)
+def test_rules_read_headline_gains_flight_and_background(lf, text, vote):
+    assert rules.apply_lfs(pd.Series([text])).loc[0, lf] == vote

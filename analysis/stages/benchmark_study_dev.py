@@ -3,6 +3,7 @@
 import pandas as pd
 
 from analysis import benchmark, embeddings, paths
+from analysis.errors import ParamsError
 from analysis.io import write_table
 from analysis.params import load_params
 from analysis.stages._common import run
@@ -11,8 +12,13 @@ from analysis.stages._common import run
 def main() -> None:
     """Compare the study classifier with and without stacked sentence embeddings on the gold dev split."""
     params = load_params("benchmark")
+    if params.encoder is None:
+        raise ParamsError(
+            "benchmark.encoder is null: encoder_on_study_dev needs an encoder "
+            "(for TF-IDF only, run `dvc repro benchmarks/dvc.yaml:benchmark`)"
+        )
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
-    encoder = embeddings.load_encoder(params.encoder or "all-MiniLM-L6-v2")
+    encoder = embeddings.load_encoder(params.encoder)
     table = benchmark.encoder_on_study_dev(
         train,
         dev,

@@ -154,11 +154,6 @@ def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
     return pd.concat([out, proba.round(6)], axis=1)
 
 
-def write_output(result: pd.DataFrame, destination: str | None, *, stdout: io.TextIOBase | None = None) -> None:
-    """Write results as JSONL (default; to standard output without a destination) or CSV (``.csv``)."""
-    write_output_chunks([result], destination, stdout=stdout)
-
-
 def write_output_chunks(
     results: Iterable[pd.DataFrame], destination: str | None, *, stdout: io.TextIOBase | None = None
 ) -> int:

@@ -116,8 +116,5 @@ def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
     The stored type then never depends on how a table was assembled: whole or from
     partitions, object or str, all null or not.
     """
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].astype("str")
-    return out
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, "str"))  # a new frame: the caller's stays as it was

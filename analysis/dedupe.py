@@ -153,23 +153,35 @@ def near_duplicate_groups(signatures: np.ndarray, *, threshold: float) -> np.nda
 
 def text_key(text: str) -> str:
     """Hash of :func:`normalise_for_matching`: documents with the same key share their text."""
-    return hashlib.blake2b(normalise_for_matching(text).encode(), digest_size=16).hexdigest()
+    return _key_of_normalised(normalise_for_matching(text))
 
 
-def distinct_signatures(
-    keys: pd.Series, texts: pd.Series, *, params: DedupeParams, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures of the distinct texts of a chunk (a per-partition step).
+def _key_of_normalised(normalised: str) -> str:
+    return hashlib.blake2b(normalised.encode(), digest_size=16).hexdigest()
+
+
+def document_keys(
+    documents: pd.DataFrame, *, by_id: pd.Series, params: DedupeParams, seed: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Text keys of a chunk's documents and MinHash signatures of its distinct texts (a per-partition step).
+
+    Each text is normalised once, for both its key (:func:`text_key`) and its signature.
 
     Returns
     -------
+    doc_keys : DataFrame
+        ``doc_id``, ``key`` and ``sealed_by_id`` (from ``by_id``) of every document.
     keys : ndarray of str
         The distinct keys, in first-seen order.
     signatures : ndarray of uint64, shape (len(keys), params.num_perm)
     """
+    norm = documents["text"].map(normalise_for_matching)
+    keys = norm.map(_key_of_normalised)
     first = ~keys.duplicated(keep="first").to_numpy()
-    norm = texts[first].map(normalise_for_matching)
-    return keys[first].to_numpy(dtype=object), minhash_signatures(norm, params=params, seed=seed)
+    doc_keys = pd.DataFrame(
+        {"doc_id": documents["doc_id"].to_numpy(), "key": keys.to_numpy(), "sealed_by_id": by_id.to_numpy()}
+    )
+    return doc_keys, keys[first].to_numpy(dtype=object), minhash_signatures(norm[first], params=params, seed=seed)
 
 
 def text_group_table(
@@ -182,7 +194,7 @@ def text_group_table(
     doc_keys : DataFrame
         ``doc_id``, ``key`` (:func:`text_key`) and ``sealed_by_id`` of every document.
     keys, signatures : ndarray
-        From :func:`distinct_signatures`, chunks concatenated in document order; repeated
+        From :func:`document_keys`, chunks concatenated in document order; repeated
         keys are ignored.
     threshold : float
         Estimated Jaccard similarity at which two texts share a group.
@@ -267,11 +279,7 @@ def group_and_seal(documents: pd.DataFrame, *, params: DedupeParams, seed: int) 
 
 
 def _group_table(documents: pd.DataFrame, *, by_id: pd.Series, params: DedupeParams, seed: int) -> pd.DataFrame:
-    keys = documents["text"].map(text_key)
-    distinct, sigs = distinct_signatures(keys, documents["text"], params=params, seed=seed)
-    doc_keys = pd.DataFrame(
-        {"doc_id": documents["doc_id"].to_numpy(), "key": keys.to_numpy(), "sealed_by_id": by_id.to_numpy()}
-    )
+    doc_keys, distinct, sigs = document_keys(documents, by_id=by_id, params=params, seed=seed)
     return text_group_table(doc_keys, distinct, sigs, threshold=params.threshold)
 
 

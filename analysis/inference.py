@@ -37,7 +37,8 @@ def _model(path: Path):
 def predict_task(item: tuple[Path, int, Path], *, model_path: Path) -> Path:
     """Predict one row group of the documents file and write it to its own part file."""
     documents_path, row_group, out = item
-    documents = pq.ParquetFile(documents_path).read_row_group(row_group).to_pandas()
+    columns = ["doc_id", "collection", "sealed", "title", "text"]  # what model_input and the output need
+    documents = pq.ParquetFile(documents_path).read_row_group(row_group, columns=columns).to_pandas()
     model = _model(model_path)
     proba = model.predict_proba(model_input(documents))
     labels = model.labels_from_proba(proba)

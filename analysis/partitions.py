@@ -114,8 +114,7 @@ def build_task(item: tuple[Chunk, pd.DataFrame], *, params: CleanParams, seed: i
         ledger = pd.concat([duplicates, built], ignore_index=True)
     docs = docs.reset_index(drop=True)
     docs["sealed_by_id"] = dedupe.sealed_by_id(docs)
-    docs["text_key"] = docs["text"].map(dedupe.text_key)
-    keys, sigs = dedupe.distinct_signatures(docs["text_key"], docs["text"], params=params.dedupe, seed=seed)
+    doc_keys, keys, sigs = dedupe.document_keys(docs, by_id=docs["sealed_by_id"], params=params.dedupe, seed=seed)
     bucket = _bucket_of(docs["doc_id"], boundaries)
     report_bucket = _bucket_of(reports["doc_id"], boundaries)
     for b in np.unique(bucket):
@@ -124,7 +123,7 @@ def build_task(item: tuple[Chunk, pd.DataFrame], *, params: CleanParams, seed: i
         write_parquet(_part_path(chunk, "reports", b), reports[report_bucket == b])
     return {
         "ledger": ledger,
-        "doc_keys": docs[["doc_id", "text_key", "sealed_by_id"]].rename(columns={"text_key": "key"}),
+        "doc_keys": doc_keys,
         "keys": keys,
         "signatures": sigs,
     }
@@ -134,7 +133,7 @@ def finish_task(item: tuple[int, list[Path], list[Path], pd.DataFrame], *, workd
     """Step 6 for one bucket: typed, validated documents and reports sorted like the in-memory build."""
     bucket, doc_files, report_files, groups = item
     docs = pd.concat([pd.read_parquet(f) for f in doc_files], ignore_index=True)
-    docs = docs.drop(columns=["text_key"]).join(groups, on="doc_id")
+    docs = docs.join(groups, on="doc_id")
     docs = corpus.typed_documents(docs)
     reports = pd.concat([pd.read_parquet(f) for f in report_files], ignore_index=True)
     reports = corpus.typed_reports(reports)
@@ -194,10 +193,10 @@ def build_corpus_files(
         else:
             plans[collection] = clean.duplicate_id_plan(keys)
             ids = keys.loc[~keys["row"].isin(plans[collection].index), "source_id"]
-            doc_ids.append(collection + ":" + ids.astype(str))
+            doc_ids.append(pd.Series([clean.make_doc_id(collection, s) for s in ids], dtype=object))
     all_ids = np.sort(pd.concat(doc_ids).to_numpy(dtype=object))
     n_buckets = max(1, math.ceil(len(all_ids) / chunk_rows))
-    boundaries = all_ids[[len(all_ids) * b // n_buckets for b in range(1, n_buckets)]] if len(all_ids) else all_ids
+    boundaries = all_ids[[len(all_ids) * b // n_buckets for b in range(1, n_buckets)]]
     items = []
     for chunk, (_, keys) in zip(chunks, stepped, strict=True):
         plan = plans[chunk.collection]

@@ -44,7 +44,7 @@ def _labelled_row_group(group: int, *, documents: Path, predictions: Path) -> pd
     docs = pq.ParquetFile(documents)
     columns = [c for c in docs.schema_arrow.names if c != "text"]  # the report never reads texts
     frame = docs.read_row_group(group, columns=columns).to_pandas()
-    pred = pq.ParquetFile(predictions).read_row_group(group).to_pandas()
+    pred = pq.ParquetFile(predictions).read_row_group(group, columns=["doc_id", *EVENT_TYPES]).to_pandas()
     if frame["doc_id"].tolist() != pred["doc_id"].tolist():
         raise DataError(f"{predictions}: row group {group} does not match {documents} (re-run dvc repro predict)")
     return labelled_documents(frame, pred)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +9,9 @@ import pandas as pd
 import pytest
 
 from analysis import engine, inference, partitions, paths, readers, scale, study
-from analysis.errors import ParamsError
 from analysis.io import write_parquet, write_parquet_chunks
 from analysis.params import COLLECTIONS, EngineParams, load_params
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+from analysis.sources import sha256_file
 
 
 def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) -> None:
@@ -54,12 +49,16 @@ def test_pandas_and_dask_engines_give_the_same_documents_and_predictions(raw_dir
     _clean_and_predict(raw_dir, tmp_path / "pandas", name="pandas", chunk_rows=3000)
     _clean_and_predict(raw_dir, tmp_path / "dask", name="dask", chunk_rows=3000)
     for name in ("documents", "reports", "ledger", "predictions", "labelled"):
-        assert _sha(tmp_path / "pandas" / f"{name}.parquet") == _sha(tmp_path / "dask" / f"{name}.parquet"), name
+        assert sha256_file(tmp_path / "pandas" / f"{name}.parquet") == sha256_file(
+            tmp_path / "dask" / f"{name}.parquet"
+        ), name
     # ... and both equal the in-memory build the other tests use
     documents, reports, ledger = corpus_tables
     for name, frame in (("documents", documents), ("reports", reports), ("ledger", ledger)):
         write_parquet(tmp_path / f"memory-{name}.parquet", frame)
-        assert _sha(tmp_path / f"memory-{name}.parquet") == _sha(tmp_path / "dask" / f"{name}.parquet"), name
+        assert sha256_file(tmp_path / f"memory-{name}.parquet") == sha256_file(tmp_path / "dask" / f"{name}.parquet"), (
+            name
+        )
     predictions = pd.read_parquet(tmp_path / "dask" / "predictions.parquet")
     assert predictions["doc_id"].tolist() == documents["doc_id"].tolist()
     assert predictions.filter(like="p_").notna().all().all()
@@ -71,7 +70,7 @@ def test_parquet_bytes_do_not_depend_on_chunking(tmp_path):
     # uneven chunks must regroup into the same 100-row groups
     chunks = [frame.iloc[0:7], frame.iloc[7:180], frame.iloc[180:250]]
     assert write_parquet_chunks(tmp_path / "chunks.parquet", chunks, row_group_rows=100) == 250
-    assert _sha(tmp_path / "whole.parquet") == _sha(tmp_path / "chunks.parquet")
+    assert sha256_file(tmp_path / "whole.parquet") == sha256_file(tmp_path / "chunks.parquet")
 
 
 def test_streaming_csv_reader_keeps_row_and_line_numbers_across_chunks(tmp_path):
@@ -133,16 +132,6 @@ def test_scaled_corpus_is_seeded_and_perturbs_only_words():
     # only the kept row is drawn; outlet and date survive every perturbation
     assert a["source_article"].str.startswith('"Reuters,2016-10-17,').all()
     assert a["source_article"].nunique() > 1
-
-
-def test_engine_params_reject_a_bad_scheduler(tmp_path):
-    import yaml
-
-    data = yaml.safe_load(paths.PARAMS.read_text())
-    data["engine"]["scheduler"] = "localhost:8786"
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(data))
-    with pytest.raises(ParamsError, match=r"engine.scheduler: must be null or a scheduler address"):
-        load_params("engine", path=tmp_path / "params.yaml")
 
 
 def test_scheduler_address_prefers_the_environment(monkeypatch):
@@ -264,7 +253,7 @@ def test_partitioned_clean_equals_the_in_memory_build_on_awkward_partitions(tmp_
     )
     for name, frame in zip(("documents", "reports", "ledger"), memory, strict=True):
         write_parquet(tmp_path / f"memory-{name}.parquet", frame)
-        assert _sha(tmp_path / f"memory-{name}.parquet") == _sha(out / f"{name}.parquet"), name
+        assert sha256_file(tmp_path / f"memory-{name}.parquet") == sha256_file(out / f"{name}.parquet"), name
     ledger = memory[2].set_index(["collection", "row"])
     assert ledger.loc[("ucdp_iraq", 4), "reason"] == "duplicate_row"
     assert ledger.loc[("ucdp_iraq", 6), "reason"] == "duplicate_id_conflict"

@@ -55,6 +55,18 @@ def test_every_collection_has_a_pinned_source():
             lambda d: d["clean"]["study_window"]["ucdp_iraq"].update(start_year=2019),
             r"start_year must be <= end_year",
         ),
+        # a Dask scheduler without its scheme
+        (
+            "engine",
+            lambda d: d["engine"].update(scheduler="localhost:8786"),
+            r"engine.scheduler: must be null or a scheduler address",
+        ),
+        # a misspelt encoder fails when params.yaml is loaded, not an hour into a run
+        (
+            "benchmark",
+            lambda d: d["benchmark"].update(encoder="all-MiniLM-L12"),
+            r"benchmark.encoder: must be null or one of",
+        ),
     ],
 )
 def test_bad_values_are_rejected_with_the_key_named(tmp_path, section, mutate, message):

@@ -25,6 +25,23 @@ def _sample_annotations(args: argparse.Namespace) -> None:
     logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), args.output)
 
 
+def _sample_supplement(args: argparse.Namespace) -> None:
+    from analysis.annotation import draw_supplement
+    from analysis.io import write_csv
+
+    documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", "text", *_ELIGIBILITY])
+    drawn_before = pd.concat([pd.read_csv(path, dtype=str) for path in args.exclude])
+    gold_groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
+    seed = args.seed if args.seed is not None else load_params("base").seed
+    counts = {"fakes": args.fakes, "ucdp_iraq": args.ucdp_iraq, "ucdp_syria": args.ucdp_syria}
+    drawn = draw_supplement(documents, exclude_groups=gold_groups, per_collection=counts, seed=seed)
+    write_csv(args.output, drawn)
+    logging.getLogger("analysis").info("wrote %d supplement doc_ids to %s", len(drawn), args.output)
+
+
+_ELIGIBILITY = ["text_group", "sealed", "sealed_group"]
+
+
 def _classify(args: argparse.Namespace) -> None:
     from analysis import classify, persist
 
@@ -75,11 +92,29 @@ def build_parser() -> argparse.ArgumentParser:
     readme.add_argument("--check", action="store_true", help="only compare; exit 1 if any table is stale")
     readme.set_defaults(func=_readme)
     sample = sub.add_parser("sample-annotations", help="draw the gold-standard sample (ids and strata only)")
-    sample.add_argument("-o", "--output", default=str(paths.ROOT / "annotations" / "sample.csv"))
+    sample.add_argument("-o", "--output", default=str(paths.ANNOTATION_SAMPLE))
     sample.add_argument("--per-collection", type=int, default=180)
     sample.add_argument("--n-siege", type=int, default=160)
     sample.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
     sample.set_defaults(func=_sample_annotations)
+    supplement = sub.add_parser(
+        "sample-supplement",
+        help="draw the round-2 training supplement (territorial cues; ids and strata only)",
+        description="Draw eligible documents outside the gold sample's text groups that match the "
+        "territorial cues; the gold table puts them in train only.",
+    )
+    supplement.add_argument("-o", "--output", default=str(paths.ANNOTATION_SUPPLEMENTS[0]))
+    supplement.add_argument("--fakes", type=int, default=150)
+    supplement.add_argument("--ucdp-iraq", type=int, default=120)
+    supplement.add_argument("--ucdp-syria", type=int, default=250)
+    supplement.add_argument(
+        "--exclude",
+        nargs="+",
+        default=[str(paths.ANNOTATION_SAMPLE)],
+        help="sample files whose documents' text groups are not drawn again (default: the round-1 sample)",
+    )
+    supplement.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    supplement.set_defaults(func=_sample_supplement)
     return parser
 
 

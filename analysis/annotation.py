@@ -27,7 +27,21 @@ SAMPLING_CUES = {
         re.IGNORECASE,
     ),
     "siege": re.compile(r"\b(?:besieg\w*|siege\w*|encircl\w*|blockad\w*|surround\w*|cut off)", re.IGNORECASE),
+    # Territorial change of any kind, for the train-only supplement (round 2): the types the
+    # first round left weakest (advance, retreat, siege) all hinge on who holds ground.
+    "territory": re.compile(
+        r"\b(?:advanc\w*|captur\w*|seiz\w*|recaptur\w*|retak\w*|re-tak\w*|took|take[ns]?|taking|"
+        r"liberat\w*|storm\w*|push\w*|progress\w*|control\w*|enter\w*|overr[au]n\w*|gain\w*|"
+        r"withdr[ae]w\w*|retreat\w*|pull\w* out|fle[de]\w*|besieg\w*|siege\w*|encircl\w*|"
+        r"surround\w*|blockad\w*)",
+        re.IGNORECASE,
+    ),
 }
+
+#: The stratum of the round-2 supplement. Its documents are read and labelled exactly like the
+#: first round's, but the sample depends on cues and was drawn after the split, so the gold
+#: table puts them in ``train`` only (``gold.train_only_strata``): dev and test stay as drawn.
+SUPPLEMENT_STRATUM = "supplement_territory"
 
 
 def eligible_for_annotation(documents: pd.DataFrame) -> pd.DataFrame:
@@ -85,3 +99,40 @@ def draw_sample(documents: pd.DataFrame, *, per_collection: int, n_siege: int, s
     chosen = pd.concat([chosen, siege.iloc[np.sort(take)].assign(stratum="enriched_siege")])
     out = chosen[["doc_id", "collection", "stratum"]]
     return out.sort_values(["stratum", "doc_id"], ignore_index=True)
+
+
+def draw_supplement(
+    documents: pd.DataFrame, *, exclude_groups: pd.Series, per_collection: dict[str, int], seed: int
+) -> pd.DataFrame:
+    """Draw the round-2 training supplement: eligible documents matching the territorial cues.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        The documents table (as for :func:`draw_sample`).
+    exclude_groups : Series
+        Text groups already in the gold standard; no document of these groups is drawn, so a
+        supplement document never shares a text with a dev or test document.
+    per_collection : dict
+        How many documents to draw at random per collection among those matching
+        ``SAMPLING_CUES["territory"]`` (all of them when fewer match).
+    seed : int
+        Seed of the random draws.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``collection``, ``stratum`` (always ``SUPPLEMENT_STRATUM``),
+        sorted by ``doc_id``.
+    """
+    rng = np.random.default_rng(seed)
+    pool = eligible_for_annotation(documents)
+    pool = pool[~pool["text_group"].isin(set(exclude_groups))]
+    pool = pool[pool["text"].map(lambda t: bool(SAMPLING_CUES["territory"].search(t)))]
+    parts = []
+    for collection, n in sorted(per_collection.items()):
+        group = pool[pool["collection"] == collection]
+        take = rng.choice(len(group), size=min(n, len(group)), replace=False)
+        parts.append(group.iloc[np.sort(take)])
+    out = pd.concat(parts)[["doc_id", "collection"]].assign(stratum=SUPPLEMENT_STRATUM)
+    return out.sort_values("doc_id", ignore_index=True)

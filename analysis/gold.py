@@ -79,9 +79,23 @@ def split_of(text_group: str, *, seed: int, fractions: tuple[float, float, float
 
 
 def gold_table(
-    labels: pd.DataFrame, documents: pd.DataFrame, *, seed: int, fractions: tuple[float, float, float]
+    labels: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    seed: int,
+    fractions: tuple[float, float, float],
+    train_only_strata: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Build the gold table: adjudicated labels, stratum, text group and split per document.
+
+    Documents of ``train_only_strata`` go to ``train`` whatever their hash: such a stratum
+    was drawn after the split (by cues), so letting it into dev or test would change what
+    those splits measure.
+
+    Raises
+    ------
+    DataError
+        If a train-only document shares its text group with a dev or test document.
 
     Returns
     -------
@@ -100,6 +114,15 @@ def gold_table(
         }
     )
     gold["split"] = gold["text_group"].map(lambda g: split_of(g, seed=seed, fractions=fractions))
+    train_only = gold["stratum"].isin(train_only_strata)
+    held_out_groups = set(gold.loc[~train_only & (gold["split"] != "train"), "text_group"])
+    leak = train_only & gold["text_group"].isin(held_out_groups)
+    if leak.any():
+        raise DataError(
+            f"gold: {gold.loc[leak, 'doc_id'].iloc[0]} (train-only stratum) shares its text group "
+            "with a dev or test document"
+        )
+    gold.loc[train_only, "split"] = "train"
     matrix = label_matrix(adjudicated["labels"]).reset_index(drop=True)
     return pd.concat([gold, matrix], axis=1).sort_values("doc_id", ignore_index=True)
 

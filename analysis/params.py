@@ -136,8 +136,14 @@ class GoldParams:
     """How the gold documents are split (by text group)."""
 
     split_fractions: tuple[float, ...]
+    train_only_strata: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        _check(
+            "random" not in self.train_only_strata,
+            "gold.train_only_strata",
+            "must not include 'random': dev and test need the random stratum",
+        )
         f = self.split_fractions
         _check(len(f) == 3, "gold.split_fractions", "must list train, dev and test fractions")
         _check(

@@ -31,6 +31,11 @@ LEDGER = INTERIM / "ledger.parquet"
 # annotations (inputs, committed: ids and labels only)
 ANNOTATIONS = ROOT / "annotations" / "labels.csv"
 ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
+#: The train-only supplement, in the order its batches were drawn (each excludes the ones before).
+ANNOTATION_SUPPLEMENTS = (
+    ROOT / "annotations" / "sample_supplement.csv",
+    ROOT / "annotations" / "sample_supplement_2.csv",
+)
 
 # gold
 GOLD = PROCESSED / "gold.parquet"

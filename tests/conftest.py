@@ -45,8 +45,13 @@ def gold_and_weak(corpus_tables):
     documents = corpus_tables[0]
     labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
     gold.validate_annotations(labels, documents, source="annotations/labels.csv")
+    gold_params = load_params("gold")
     table = gold.gold_table(
-        labels, documents, seed=load_params("base").seed, fractions=load_params("gold").split_fractions
+        labels,
+        documents,
+        seed=load_params("base").seed,
+        fractions=gold_params.split_fractions,
+        train_only_strata=gold_params.train_only_strata,
     )
     eligible = datasets.eligible_for_fitting(documents)
     votes = rules.apply_lfs(model_input(eligible).set_axis(eligible["doc_id"]))

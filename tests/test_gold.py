@@ -62,6 +62,28 @@ def test_split_keeps_text_groups_together_and_is_stable():
     pd.testing.assert_frame_equal(table, again)
 
 
+def test_train_only_strata_go_to_train_and_never_share_a_held_out_group():
+    # ucdp_iraq:3 is a supplement document: train whatever its hash says
+    seed = next(s for s in range(100) if gold.split_of("ucdp_iraq:3", seed=s, fractions=(0.5, 0.2, 0.3)) != "train")
+    labels = _labels([["ucdp_iraq:3", "adjudicated", "", "supplement_territory", "1"]])
+    table = gold.gold_table(
+        labels, _docs(), seed=seed, fractions=(0.5, 0.2, 0.3), train_only_strata=("supplement_territory",)
+    )
+    assert table["split"].tolist() == ["train"]
+    # ucdp_iraq:1 (random, held out by its hash) and ucdp_iraq:2 (supplement) share a text group
+    seed = next(s for s in range(100) if gold.split_of("ucdp_iraq:1", seed=s, fractions=(0.5, 0.2, 0.3)) != "train")
+    labels = _labels(
+        [
+            ["ucdp_iraq:1", "adjudicated", "", "random", "1"],
+            ["ucdp_iraq:2", "adjudicated", "", "supplement_territory", "1"],
+        ]
+    )
+    with pytest.raises(DataError, match="ucdp_iraq:2 .* shares its text group with a dev or test document"):
+        gold.gold_table(
+            labels, _docs(), seed=seed, fractions=(0.5, 0.2, 0.3), train_only_strata=("supplement_territory",)
+        )
+
+
 def test_split_fractions_are_respected_on_many_groups():
     splits = pd.Series([gold.split_of(f"g{i}", seed=1, fractions=(0.5, 0.2, 0.3)) for i in range(20000)]).value_counts(
         normalize=True
@@ -88,9 +110,15 @@ def test_krippendorff_alpha_perfect_agreement_is_one():
 def test_project_annotations_are_complete_and_consistent():
     labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
     sample = pd.read_csv(paths.ANNOTATION_SAMPLE, dtype=str)
+    supplement = pd.concat([pd.read_csv(path, dtype=str) for path in paths.ANNOTATION_SUPPLEMENTS])
     per_pass = labels.groupby("pass")["doc_id"].apply(set)
-    assert per_pass["a"] == per_pass["b"] == per_pass["adjudicated"] == set(sample["doc_id"])
+    drawn = set(sample["doc_id"]) | set(supplement["doc_id"])
+    assert per_pass["a"] == per_pass["b"] == per_pass["adjudicated"] == drawn
     assert len(sample) >= 800 and (sample["stratum"] == "random").sum() >= 500
+    assert not set(sample["doc_id"]) & set(supplement["doc_id"])
+    # every label row carries the stratum its document was drawn in
+    strata = pd.concat([sample, supplement]).set_index("doc_id")["stratum"]
+    assert (labels["stratum"] == labels["doc_id"].map(strata)).all()
     assert (labels["codebook_version"] == "1").all()
     assert not labels.columns.str.contains("text").any()  # ids and labels only, never texts
 

@@ -43,6 +43,12 @@ def test_every_collection_has_a_pinned_source():
             lambda d: d["clean"]["dedupe"].update(threshold=1.5),
             r"clean.dedupe.threshold: must be in \[0.5, 1\)",
         ),
+        # the random stratum is what dev and test report on; it cannot be moved to train
+        (
+            "gold",
+            lambda d: d["gold"].update(train_only_strata=["random"]),
+            r"gold.train_only_strata: must not include 'random'",
+        ),
         # a string where a number belongs
         ("base", lambda d: d["base"].update(seed="abc"), r"base.seed: expected an integer"),
         # a missing key

@@ -15,7 +15,13 @@ def main() -> None:
     documents = pd.read_parquet(paths.DOCUMENTS)
     labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
     gold.validate_annotations(labels, documents, source=paths.relative(paths.ANNOTATIONS))
-    table = gold.gold_table(labels, documents, seed=seed, fractions=params.split_fractions)
+    table = gold.gold_table(
+        labels,
+        documents,
+        seed=seed,
+        fractions=params.split_fractions,
+        train_only_strata=params.train_only_strata,
+    )
     agreement = gold.annotation_agreement(labels)
     write_parquet(paths.GOLD, table)
     write_table(

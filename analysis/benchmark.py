@@ -33,7 +33,7 @@ from analysis.codebook import EVENT_TYPES
 from analysis.embeddings import load_encoder, sentence_embeddings
 from analysis.errors import DataError
 from analysis.evaluate import example_f1
-from analysis.model import ModelSpec, _base_estimator, make_features
+from analysis.model import ModelSpec, _base_estimator, fit_features
 from analysis.params import BenchmarkTask
 
 
@@ -89,18 +89,6 @@ def _best_thresholds(proba: np.ndarray, y: np.ndarray, grid: np.ndarray) -> np.n
     return out
 
 
-def _fit_features(spec: ModelSpec, texts: pd.Series):
-    """Fit the vectorisers and transform ``texts`` in one pass (fit, then transform, reads them twice).
-
-    The column indices are sorted, as ``transform`` leaves them, so the linear models see
-    exactly the matrix they would have seen otherwise.
-    """
-    features = make_features(spec)
-    x = features.fit_transform(texts).tocsr()
-    x.sort_indices()
-    return features, x
-
-
 def _stack(x: sparse.csr_matrix, emb: np.ndarray | None, weight: float) -> sparse.csr_matrix:
     """TF-IDF block, with the sentence embeddings (scaled by ``weight``) beside it when weight > 0."""
     if not weight:
@@ -116,7 +104,7 @@ def _cv_scores(texts, emb, y, *, spec, c_grid, weights, folds) -> dict[tuple[flo
     """
     pred = {(w, c): np.empty_like(y) for w in weights for c in c_grid}
     for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
-        features, x_fit = _fit_features(spec, texts.iloc[fit_idx])
+        features, x_fit = fit_features(spec, texts.iloc[fit_idx])
         x_held = features.transform(texts.iloc[held_idx])
         for w in weights:
             a = _stack(x_fit, None if emb is None else emb[fit_idx], w)
@@ -162,7 +150,7 @@ def run_task(
     model_encoder = load_encoder(encoder) if encoder else None
     embed = partial(sentence_embeddings, encoder=model_encoder)
     e_train = embed(x_train) if encoder else None
-    features, xt = _fit_features(spec, x_train)
+    features, xt = fit_features(spec, x_train)
     # per weight: (tuning score, C, fitted models, thresholds or None)
     best: dict[float, tuple] = {}
     if task.kind == "multiclass":
@@ -303,7 +291,7 @@ def encoder_on_study_dev(
         ``ap_stacked`` (average precision), ``f1_tfidf``, ``f1_stacked`` (cross-fitted
         thresholds, :func:`_cross_fitted_f1`), ``ap_difference``, ``f1_difference``.
     """
-    features, x_train = _fit_features(spec, train["text"])
+    features, x_train = fit_features(spec, train["text"])
     x_dev = features.transform(dev["text"])
     variants = {
         "tfidf": (x_train, x_dev),

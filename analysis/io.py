@@ -145,11 +145,17 @@ def write_table(stem: Path, frame: pd.DataFrame, *, caption: str, float_format: 
     write_text(stem.with_suffix(".tex"), latex)
 
 
+def _format_float(value: float, float_format: str) -> str:
+    """Format one number; a tiny negative that rounds to zero shows as 0, not -0."""
+    text = float_format.format(value)
+    return text[1:] if text.startswith("-") and not text.strip("-0.,% ") else text
+
+
 def _formatted(frame: pd.DataFrame, *, float_format: str) -> pd.DataFrame:
     shown = frame.copy()
     for col in shown.columns:
         if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else float_format.format(v))
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else _format_float(v, float_format))
     return shown.astype(object).where(shown.notna(), "")
 
 

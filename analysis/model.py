@@ -149,6 +149,24 @@ def make_features(spec: ModelSpec) -> FeatureUnion:
     return FeatureUnion(parts)
 
 
+def fit_features(spec: ModelSpec, texts: pd.Series) -> tuple[FeatureUnion, sparse.csr_matrix]:
+    """Fit the feature union on ``texts`` and return it with their matrix, in one pass.
+
+    Fitting and then transforming would read the texts (and run the labelling functions)
+    twice. The column indices are sorted, as ``transform`` leaves them, so the linear models
+    see exactly the matrix they would otherwise have seen.
+
+    Returns
+    -------
+    tuple
+        The fitted :class:`~sklearn.pipeline.FeatureUnion` and the CSR matrix of ``texts``.
+    """
+    features = make_features(spec)
+    x = features.fit_transform(texts).tocsr()
+    x.sort_indices()
+    return features, x
+
+
 def _base_estimator(spec: ModelSpec, *, seed: int):
     if spec.classifier == "svm":
         return LinearSVC(C=spec.c, class_weight=spec.class_weight, max_iter=5000, random_state=seed)
@@ -186,8 +204,7 @@ class EventClassifier:
         reliably; it *backs off* to the weak-label rules (majority vote of ``voting_lfs``,
         default all LFs), whose vote (0 or 1) becomes its probability.
         """
-        self.features_ = make_features(self.spec).fit(texts)
-        x = self.features_.transform(texts)
+        self.features_, x = fit_features(self.spec, texts)
         weight = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.voting_lfs = list(voting_lfs) if voting_lfs is not None else [lf.name for lf in labeling_functions()]
         self.models_: dict[str, object] = {}

@@ -132,3 +132,20 @@ def test_the_encoder_variant_is_chosen_on_dev_and_tfidf_is_still_reported():
     assert stacked["encoder"] == "all-MiniLM-L6-v2"
     assert stacked["encoder_weight"] in (0.0, 1.0)
     assert stacked["score_tfidf_only"] == plain["score"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"encoder": None}, "benchmark.encoder is null"),  # nothing to compare against
+        ({"encoder_weights": (0.0,)}, r"benchmark.encoder_weights is \[0.0\]"),  # no weight to stack at
+    ],
+)
+def test_encoder_on_study_dev_refuses_params_it_cannot_use(monkeypatch, change, message):
+    from analysis.stages import benchmark_study_dev as stage
+
+    real = stage.load_params
+    bench = dataclasses.replace(real("benchmark"), **change)
+    monkeypatch.setattr(stage, "load_params", lambda section: bench if section == "benchmark" else real(section))
+    with pytest.raises(ParamsError, match=message):
+        stage.main()

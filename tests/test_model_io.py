@@ -160,3 +160,13 @@ def test_model_bytes_are_identical_across_processes():
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_tables_show_a_tiny_negative_as_zero():
+    from analysis.io import to_markdown
+
+    frame = pd.DataFrame({"difference": [-0.0004, -0.02, 0.0]})
+    # -0.0004 rounds to zero and shows as 0, never -0; a real negative keeps its sign
+    # (the Markdown renderer drops trailing zeros of numeric-looking cells)
+    cells = to_markdown(frame, float_format="{:.3f}").split("\n")[2:5]
+    assert [c.strip("| ") for c in cells] == ["0", "-0.02", "0"]

@@ -17,6 +17,11 @@ def main() -> None:
             "benchmark.encoder is null: encoder_on_study_dev needs an encoder "
             "(for TF-IDF only, run `dvc repro benchmarks/dvc.yaml:benchmark`)"
         )
+    if max(params.encoder_weights) <= 0:
+        raise ParamsError(
+            f"benchmark.encoder_weights is {list(params.encoder_weights)}: encoder_on_study_dev stacks the "
+            "embeddings at the largest weight, so it needs a positive one"
+        )
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
     encoder = embeddings.load_encoder(params.encoder)
     table = benchmark.encoder_on_study_dev(
@@ -25,7 +30,7 @@ def main() -> None:
         embeddings.sentence_embeddings(train["text"], encoder=encoder),
         embeddings.sentence_embeddings(dev["text"], encoder=encoder),
         spec=load_params("train").spec(),
-        encoder_weight=max(params.encoder_weights) or 1.0,
+        encoder_weight=max(params.encoder_weights),
         min_dev_positives=10,  # the bar for a measurable type
         seed=load_params("base").seed,
     )

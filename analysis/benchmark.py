@@ -25,14 +25,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.metrics import average_precision_score, f1_score
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from analysis.codebook import EVENT_TYPES
 from analysis.embeddings import load_encoder, sentence_embeddings
 from analysis.errors import DataError
-from analysis.evaluate import example_f1
+from analysis.evaluate import dev_comparison, example_f1
 from analysis.model import ModelSpec, _base_estimator, fit_features
 from analysis.params import BenchmarkTask
 
@@ -247,24 +247,6 @@ def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> 
     return pd.DataFrame(rows)
 
 
-def _cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repeats: int, seed: int) -> float:
-    """F1 with the threshold chosen on one half of dev and applied to the other, both ways, averaged.
-
-    Dev is also where the study tunes its thresholds, so F1 at a threshold tuned on the
-    same documents would flatter every variant; cross-fitting keeps the comparison honest.
-    """
-    scores = []
-    for r in range(repeats):
-        order = np.random.default_rng(seed + r).permutation(len(y))
-        halves = (order[: len(y) // 2], order[len(y) // 2 :])
-        pred = np.zeros(len(y), dtype=bool)
-        for tune, apply in (halves, halves[::-1]):
-            f1 = [f1_score(y[tune], proba[tune] >= t, zero_division=0) for t in grid]
-            pred[apply] = proba[apply] >= grid[len(grid) - 1 - int(np.argmax(f1[::-1]))]  # ties: higher cut
-        scores.append(f1_score(y, pred, zero_division=0))
-    return float(np.mean(scores))
-
-
 def encoder_on_study_dev(
     train: pd.DataFrame,
     dev: pd.DataFrame,
@@ -289,7 +271,8 @@ def encoder_on_study_dev(
     DataFrame
         One row per type plus ``macro``: ``event_type``, ``n_pos_dev``, ``ap_tfidf``,
         ``ap_stacked`` (average precision), ``f1_tfidf``, ``f1_stacked`` (cross-fitted
-        thresholds, :func:`_cross_fitted_f1`), ``ap_difference``, ``f1_difference``.
+        thresholds, :func:`analysis.evaluate.cross_fitted_f1`), ``ap_difference``,
+        ``f1_difference`` (stacked minus TF-IDF).
     """
     features, x_train = fit_features(spec, train["text"])
     x_dev = features.transform(dev["text"])
@@ -298,26 +281,13 @@ def encoder_on_study_dev(
         "stacked": (_stack(x_train, train_embeddings, encoder_weight), _stack(x_dev, dev_embeddings, encoder_weight)),
     }
     weight = train["weight"].to_numpy(dtype=float)
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    rows = []
+    probas: dict[str, dict[str, np.ndarray]] = {name: {} for name in variants}
     for t in EVENT_TYPES:
         y, y_dev = train[t].to_numpy().astype(int), dev[t].to_numpy().astype(bool)
         if y.sum() < spec.min_positives or y_dev.sum() < min_dev_positives:
             continue
-        row = {"event_type": t, "n_pos_dev": int(y_dev.sum())}
         for name, (a, b) in variants.items():
             folds = StratifiedKFold(spec.calibration_folds, shuffle=True, random_state=seed)
             model = CalibratedClassifierCV(_base_estimator(spec, seed=seed), method=spec.calibration, cv=folds)
-            proba = model.fit(a, y, sample_weight=weight).predict_proba(b)[:, 1]
-            row[f"ap_{name}"] = average_precision_score(y_dev, proba)
-            row[f"f1_{name}"] = _cross_fitted_f1(proba, y_dev, grid=grid, repeats=5, seed=seed)
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    macro = {"event_type": "macro", "n_pos_dev": int(out["n_pos_dev"].sum())}
-    macro.update(out.drop(columns=["event_type", "n_pos_dev"]).mean().to_dict())
-    out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
-    out["ap_difference"] = out["ap_stacked"] - out["ap_tfidf"]
-    out["f1_difference"] = out["f1_stacked"] - out["f1_tfidf"]
-    numeric = out.columns.drop("event_type")
-    out[numeric] = out[numeric].round(4) + 0  # + 0 turns a rounded -0.0 into 0.0
-    return out
+            probas[name][t] = model.fit(a, y, sample_weight=weight).predict_proba(b)[:, 1]
+    return dev_comparison(dev, probas, baseline="tfidf", variant="stacked", seed=seed)

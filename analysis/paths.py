@@ -58,6 +58,7 @@ DATASET_METRICS = METRICS / "datasets.json"
 MODEL = MODELS / "event_classifier.skops"
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
+SUPPLEMENT_ON_DEV = TABLES / "supplement_on_dev"
 
 # evaluate
 TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"

@@ -6,6 +6,7 @@ import argparse
 import itertools
 import logging
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -14,29 +15,45 @@ from analysis.errors import EXPECTED_ERRORS
 from analysis.params import load_params
 
 
+def _new_output(path: str, *, force: bool) -> Path:
+    """Return a sampling command's output path; an existing file (a committed record) needs ``force``."""
+    from analysis.errors import DataError
+
+    out = Path(path)
+    if out.exists() and not force:
+        raise DataError(f"{path}: already exists (a committed sample is the record); pass --force to overwrite")
+    return out
+
+
 def _sample_annotations(args: argparse.Namespace) -> None:
     from analysis.annotation import draw_sample
     from analysis.io import write_csv
 
+    output = _new_output(args.output, force=args.force)
     documents = pd.read_parquet(paths.DOCUMENTS)
     seed = args.seed if args.seed is not None else load_params("base").seed
     sample = draw_sample(documents, per_collection=args.per_collection, n_siege=args.n_siege, seed=seed)
-    write_csv(args.output, sample)
-    logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), args.output)
+    write_csv(output, sample)
+    logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), output)
 
 
 def _sample_supplement(args: argparse.Namespace) -> None:
     from analysis.annotation import draw_supplement
+    from analysis.errors import DataError
     from analysis.io import write_csv
 
+    output = _new_output(args.output, force=args.force)
+    missing = [path for path in args.exclude if not Path(path).is_file()]
+    if missing:
+        raise DataError(f"{missing[0]}: no such sample file to exclude")
     documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", "text", *_ELIGIBILITY])
     drawn_before = pd.concat([pd.read_csv(path, dtype=str) for path in args.exclude])
-    gold_groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
+    groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
     seed = args.seed if args.seed is not None else load_params("base").seed
     counts = {"fakes": args.fakes, "ucdp_iraq": args.ucdp_iraq, "ucdp_syria": args.ucdp_syria}
-    drawn = draw_supplement(documents, exclude_groups=gold_groups, per_collection=counts, seed=seed)
-    write_csv(args.output, drawn)
-    logging.getLogger("analysis").info("wrote %d supplement doc_ids to %s", len(drawn), args.output)
+    drawn = draw_supplement(documents, exclude_groups=groups, per_collection=counts, seed=seed)
+    write_csv(output, drawn)
+    logging.getLogger("analysis").info("wrote %d supplement doc_ids to %s", len(drawn), output)
 
 
 _ELIGIBILITY = ["text_group", "sealed", "sealed_group"]
@@ -96,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--per-collection", type=int, default=180)
     sample.add_argument("--n-siege", type=int, default=160)
     sample.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    sample.add_argument("--force", action="store_true", help="overwrite an existing output file")
     sample.set_defaults(func=_sample_annotations)
     supplement = sub.add_parser(
         "sample-supplement",
@@ -103,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draw eligible documents outside the gold sample's text groups that match the "
         "territorial cues; the gold table puts them in train only.",
     )
-    supplement.add_argument("-o", "--output", default=str(paths.ANNOTATION_SUPPLEMENTS[0]))
+    supplement.add_argument("-o", "--output", required=True, help="the new sample file (never an existing one)")
     supplement.add_argument("--fakes", type=int, default=150)
     supplement.add_argument("--ucdp-iraq", type=int, default=120)
     supplement.add_argument("--ucdp-syria", type=int, default=250)
@@ -111,9 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--exclude",
         nargs="+",
         default=[str(paths.ANNOTATION_SAMPLE)],
-        help="sample files whose documents' text groups are not drawn again (default: the round-1 sample)",
+        help="sample files whose documents' text groups are not drawn again (default: the round-1 sample; "
+        "name every earlier batch too)",
     )
     supplement.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    supplement.add_argument("--force", action="store_true", help="overwrite an existing output file")
     supplement.set_defaults(func=_sample_supplement)
     return parser
 

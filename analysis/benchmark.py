@@ -30,9 +30,10 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from analysis.codebook import EVENT_TYPES
+from analysis.comparison import dev_comparison
 from analysis.embeddings import load_encoder, sentence_embeddings
 from analysis.errors import DataError
-from analysis.evaluate import dev_comparison, example_f1
+from analysis.evaluate import example_f1
 from analysis.model import ModelSpec, _base_estimator, fit_features
 from analysis.params import BenchmarkTask
 
@@ -271,7 +272,7 @@ def encoder_on_study_dev(
     DataFrame
         One row per type plus ``macro``: ``event_type``, ``n_pos_dev``, ``ap_tfidf``,
         ``ap_stacked`` (average precision), ``f1_tfidf``, ``f1_stacked`` (cross-fitted
-        thresholds, :func:`analysis.evaluate.cross_fitted_f1`), ``ap_difference``,
+        thresholds, :func:`analysis.comparison.cross_fitted_f1`), ``ap_difference``,
         ``f1_difference`` (stacked minus TF-IDF).
     """
     features, x_train = fit_features(spec, train["text"])

@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.calibration import calibration_curve
-from sklearn.metrics import average_precision_score, f1_score, precision_recall_curve
+from sklearn.metrics import precision_recall_curve
 
 from analysis.codebook import EVENT_TYPES
-from analysis.model import EventClassifier, ModelSpec
 
 
 def _prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -319,107 +318,3 @@ def per_type_table(scores: pd.DataFrame) -> pd.DataFrame:
             "weak_labels_f1": f1_of["weak_labels"].loc[list(EVENT_TYPES)].round(3).to_numpy(),
         }
     )
-
-
-def cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repeats: int, seed: int) -> float:
-    """F1 with the threshold chosen on one half of dev and applied to the other, both ways, averaged.
-
-    Dev is also where the study tunes its thresholds, so F1 at a threshold tuned on the
-    same documents would flatter every variant; cross-fitting keeps the comparison honest.
-    """
-    scores = []
-    for r in range(repeats):
-        order = np.random.default_rng(seed + r).permutation(len(y))
-        halves = (order[: len(y) // 2], order[len(y) // 2 :])
-        pred = np.zeros(len(y), dtype=bool)
-        for tune, apply in (halves, halves[::-1]):
-            f1 = [f1_score(y[tune], proba[tune] >= t, zero_division=0) for t in grid]
-            pred[apply] = proba[apply] >= grid[len(grid) - 1 - int(np.argmax(f1[::-1]))]  # ties: higher cut
-        scores.append(f1_score(y, pred, zero_division=0))
-    return float(np.mean(scores))
-
-
-def dev_comparison(
-    dev: pd.DataFrame, probas: dict[str, dict[str, np.ndarray]], *, baseline: str, variant: str, seed: int
-) -> pd.DataFrame:
-    """Compare two variants' dev probabilities type by type: average precision and cross-fitted F1.
-
-    Parameters
-    ----------
-    dev : DataFrame
-        The gold dev set, one boolean column per event type.
-    probas : dict
-        ``{variant name: {event type: dev probabilities}}`` for ``baseline`` and ``variant``,
-        over the same types (the caller decides which types are comparable).
-    baseline, variant : str
-        Keys of ``probas``; differences are ``variant`` minus ``baseline``.
-    seed : int
-        Seed of the random halves of :func:`cross_fitted_f1` (5 repeats).
-
-    Returns
-    -------
-    DataFrame
-        One row per type plus ``macro`` (the unweighted mean of the rows): ``event_type``,
-        ``n_pos_dev``, ``ap_<baseline>``, ``f1_<baseline>``, ``ap_<variant>``,
-        ``f1_<variant>``, ``ap_difference``, ``f1_difference``, rounded to 4 decimals.
-    """
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    rows = []
-    for t in probas[baseline]:
-        y_dev = dev[t].to_numpy().astype(bool)
-        row = {"event_type": t, "n_pos_dev": int(y_dev.sum())}
-        for name in (baseline, variant):
-            proba = probas[name][t]
-            row[f"ap_{name}"] = average_precision_score(y_dev, proba)
-            row[f"f1_{name}"] = cross_fitted_f1(proba, y_dev, grid=grid, repeats=5, seed=seed)
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    macro = {"event_type": "macro", "n_pos_dev": int(out["n_pos_dev"].sum())}
-    macro.update(out.drop(columns=["event_type", "n_pos_dev"]).mean().to_dict())
-    out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
-    out["ap_difference"] = out[f"ap_{variant}"] - out[f"ap_{baseline}"]
-    out["f1_difference"] = out[f"f1_{variant}"] - out[f"f1_{baseline}"]
-    numeric = out.columns.drop("event_type")
-    out[numeric] = out[numeric].round(4) + 0  # + 0 turns a rounded -0.0 into 0.0
-    return out
-
-
-def supplement_on_dev(
-    train: pd.DataFrame,
-    dev: pd.DataFrame,
-    *,
-    spec: ModelSpec,
-    voting_lfs: list[str],
-    train_only_strata: tuple[str, ...],
-    min_dev_positives: int,
-    seed: int,
-) -> pd.DataFrame:
-    """Score the classifier with and without the train-only gold supplement, on gold dev only.
-
-    Both variants are the train stage's model (same features, weak labels, weights and
-    voting functions); ``without`` drops the gold documents of ``train_only_strata`` from
-    the training set. Types with at least ``min_dev_positives`` dev positives that both
-    variants learn (rather than back off to the rules) are compared. The test split is never
-    read.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`dev_comparison`: ``event_type``, ``n_pos_dev``, ``ap_without``,
-        ``f1_without``, ``ap_with``, ``f1_with``, ``ap_difference``, ``f1_difference``
-        (with minus without).
-    """
-    supplement = (train["source"] == "gold") & train["stratum"].isin(train_only_strata)
-    variants = {"without": train[~supplement], "with": train}
-    probas: dict[str, dict[str, np.ndarray]] = {}
-    learned: dict[str, set[str]] = {}
-    for name, part in variants.items():
-        model = EventClassifier(spec, seed=seed).fit(
-            part["text"], part, sample_weight=part["weight"].to_numpy(), voting_lfs=voting_lfs
-        )
-        proba = model.predict_proba(dev["text"])
-        learned[name] = {t for t in EVENT_TYPES if not isinstance(model.models_[t], str)}
-        probas[name] = {t: proba[f"p_{t}"].to_numpy() for t in EVENT_TYPES}
-    types = [t for t in EVENT_TYPES if t in learned["without"] & learned["with"] and dev[t].sum() >= min_dev_positives]
-    probas = {name: {t: p[t] for t in types} for name, p in probas.items()}
-    return dev_comparison(dev, probas, baseline="without", variant="with", seed=seed)

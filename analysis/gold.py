@@ -17,6 +17,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from analysis.codebook import EVENT_TYPES, parse_labels
 from analysis.errors import DataError
+from analysis.params import SPLIT_STRATA
 
 PASSES = ("a", "b", "adjudicated")
 SPLITS = ("train", "dev", "test")
@@ -84,7 +85,7 @@ def gold_table(
     *,
     seed: int,
     fractions: tuple[float, float, float],
-    train_only_strata: tuple[str, ...] = (),
+    train_only_strata: tuple[str, ...],
 ) -> pd.DataFrame:
     """Build the gold table: adjudicated labels, stratum, text group and split per document.
 
@@ -95,7 +96,10 @@ def gold_table(
     Raises
     ------
     DataError
-        If a train-only document shares its text group with a dev or test document.
+        If a document's stratum is neither a round-1 stratum (``SPLIT_STRATA``) nor in
+        ``train_only_strata`` (so a stratum missing from the parameter fails loudly rather
+        than leaking into dev and test), or if a train-only document shares its text group
+        with a dev or test document.
 
     Returns
     -------
@@ -113,6 +117,13 @@ def gold_table(
             "text_group": docs["text_group"].to_numpy(),
         }
     )
+    unknown = ~gold["stratum"].isin([*SPLIT_STRATA, *train_only_strata])
+    if unknown.any():
+        row = gold[unknown].iloc[0]
+        raise DataError(
+            f"gold: {row.doc_id} has stratum {row.stratum!r}, which is neither a round-1 stratum "
+            f"{list(SPLIT_STRATA)} nor in gold.train_only_strata {list(train_only_strata)}"
+        )
     gold["split"] = gold["text_group"].map(lambda g: split_of(g, seed=seed, fractions=fractions))
     train_only = gold["stratum"].isin(train_only_strata)
     held_out_groups = set(gold.loc[~train_only & (gold["split"] != "train"), "text_group"])

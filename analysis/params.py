@@ -131,6 +131,11 @@ class CleanParams:
         _check(self.max_text_chars >= 1000, "clean.max_text_chars", "must be >= 1000")
 
 
+#: The round-1 strata (``annotations/sample.csv``): the hash split assigns them to train,
+#: dev or test. Every other stratum must be named in ``gold.train_only_strata``.
+SPLIT_STRATA = ("random", "enriched_rare", "enriched_siege")
+
+
 @dataclass(frozen=True)
 class GoldParams:
     """How the gold documents are split (by text group)."""
@@ -139,10 +144,11 @@ class GoldParams:
     train_only_strata: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        moved = sorted(set(self.train_only_strata) & set(SPLIT_STRATA))
         _check(
-            "random" not in self.train_only_strata,
+            not moved,
             "gold.train_only_strata",
-            "must not include 'random': dev and test need the random stratum",
+            f"must not include the round-1 strata {moved}: dev and test are drawn from them",
         )
         f = self.split_fractions
         _check(len(f) == 3, "gold.split_fractions", "must list train, dev and test fractions")

@@ -1,10 +1,12 @@
 """Drawing the annotation samples: eligibility, strata and the round-2 supplement."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from analysis import annotation, paths
-from analysis.params import load_params
+from analysis.__main__ import main as cli
 
 
 def _docs():
@@ -44,21 +46,50 @@ def test_supplement_respects_the_per_collection_size_and_seed():
     pd.testing.assert_frame_equal(first, annotation.draw_supplement(_docs(), seed=3, **kwargs))
 
 
+def test_sampling_commands_never_overwrite_a_committed_sample(tmp_path, capsys):
+    # the committed files are the record: replacing one takes --force
+    assert cli(["sample-supplement", "-o", str(paths.ANNOTATION_SUPPLEMENTS[0])]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert cli(["sample-annotations"]) == 1  # its default output is annotations/sample.csv
+    assert "pass --force to overwrite" in capsys.readouterr().err
+    # an exclusion file that does not exist is named, not a traceback
+    assert cli(["sample-supplement", "-o", str(tmp_path / "new.csv"), "--exclude", str(tmp_path / "nope.csv")]) == 1
+    assert "nope.csv: no such sample file to exclude" in capsys.readouterr().err
+
+
 @pytest.mark.slow
-def test_committed_supplement_redraws_exactly_from_the_current_corpus(corpus_tables):
-    # the committed files are the record; this shows they are what the command draws today,
-    # each batch excluding the text groups of the round-1 sample and of the batches before it
-    documents = corpus_tables[0]
-    drawn_before = [pd.read_csv(paths.ANNOTATION_SAMPLE, dtype=str)]
-    for path in paths.ANNOTATION_SUPPLEMENTS:
-        committed = pd.read_csv(path, dtype=str)
-        excluded = pd.concat(drawn_before)["doc_id"]
-        groups = documents.loc[documents["doc_id"].isin(excluded), "text_group"]
-        drawn = annotation.draw_supplement(
-            documents,
-            exclude_groups=groups,
-            per_collection=committed["collection"].value_counts().to_dict(),
-            seed=load_params("base").seed,
+def test_committed_supplement_redraws_exactly_from_the_current_corpus(corpus_tables, tmp_path, monkeypatch):
+    # the committed files are the record; the command, run as annotations/README.md says,
+    # draws them again byte for byte from the current documents table
+    documents = tmp_path / "documents.parquet"
+    corpus_tables[0].to_parquet(documents)
+    monkeypatch.setattr(paths, "DOCUMENTS", documents)
+    first, second = (str(p) for p in paths.ANNOTATION_SUPPLEMENTS)
+    batch_1 = tmp_path / "batch_1.csv"
+    assert cli(["sample-supplement", "-o", str(batch_1)]) == 0
+    assert batch_1.read_bytes() == Path(first).read_bytes()
+    batch_2 = tmp_path / "batch_2.csv"
+    counts = ["--fakes", "88", "--ucdp-iraq", "31", "--ucdp-syria", "320"]
+    exclude = ["--exclude", str(paths.ANNOTATION_SAMPLE), first]
+    assert cli(["sample-supplement", *exclude, *counts, "-o", str(batch_2)]) == 0
+    assert batch_2.read_bytes() == Path(second).read_bytes()
+    # batch 2 took every remaining matching FA-KES and UCDP Iraq document: asking for more adds none
+    more = tmp_path / "more.csv"
+    assert (
+        cli(
+            [
+                "sample-supplement",
+                *exclude,
+                "--fakes",
+                "999",
+                "--ucdp-iraq",
+                "999",
+                "--ucdp-syria",
+                "320",
+                "-o",
+                str(more),
+            ]
         )
-        pd.testing.assert_frame_equal(drawn.reset_index(drop=True), committed, check_dtype=False)
-        drawn_before.append(committed)
+        == 0
+    )
+    assert more.read_bytes() == batch_2.read_bytes()

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import evaluate
+from analysis import comparison
 from analysis.codebook import EVENT_TYPES
+from analysis.errors import DataError
 from analysis.params import load_params
 
 
@@ -24,7 +25,7 @@ def test_dev_comparison_scores_each_variant_and_the_difference():
         "old": {"siege": np.array([0.9, 0.8, 0.1, 0.2])},  # positives ranked first: AP 1
         "new": {"siege": np.array([0.1, 0.2, 0.9, 0.8])},  # positives ranked last: AP (1/3 + 2/4) / 2
     }
-    table = evaluate.dev_comparison(dev, probas, baseline="old", variant="new", seed=1).set_index("event_type")
+    table = comparison.dev_comparison(dev, probas, baseline="old", variant="new", seed=1).set_index("event_type")
     assert table.loc["siege", "ap_old"] == 1.0
     assert table.loc["siege", "ap_new"] == pytest.approx((1 / 3 + 2 / 4) / 2, abs=1e-4)
     assert table.loc["siege", "ap_difference"] == pytest.approx(table.loc["siege", "ap_new"] - 1.0, abs=1e-4)
@@ -32,32 +33,68 @@ def test_dev_comparison_scores_each_variant_and_the_difference():
     assert list(table.columns[:5]) == ["n_pos_dev", "ap_old", "f1_old", "ap_new", "f1_new"]
 
 
-def test_supplement_on_dev_compares_only_types_both_variants_learn():
-    strike = [f"Warplanes struck the {p} district overnight" for p in ("north", "south", "east", "west", "old")]
-    calm = [f"Officials met in the {p} district to discuss aid" for p in ("north", "south", "east", "west", "old")]
-    taken = [f"Rebels captured the {p} village after fighting" for p in ("north", "south", "east", "west", "old")]
-    rows = []
-    for i, text in enumerate(strike * 3 + calm * 3):  # round-1 gold and weak rows: airstrike or nothing
-        rows.append({"text": text, "source": "gold" if i % 2 else "weak", "stratum": "random" if i % 2 else ""})
-    for text in taken * 2:  # advance appears only in the supplement
-        rows.append({"text": text, "source": "gold", "stratum": "supplement_territory"})
-    train = pd.DataFrame(rows).assign(weight=1.0)
-    for t in EVENT_TYPES:
-        train[t] = False
-    train["airstrike"] = train["text"].str.startswith("Warplanes")
-    train["advance"] = train["text"].str.startswith("Rebels")
-    dev = pd.DataFrame({"text": [strike[0], calm[1], taken[2], strike[3]]})
-    dev = pd.concat([dev, _dev(airstrike=[1, 0, 0, 1], advance=[0, 0, 1, 0])], axis=1)
-    spec = dataclasses.replace(load_params("train").spec(), min_positives=3, calibration_folds=2, min_df=1)
-    table = evaluate.supplement_on_dev(
-        train,
-        dev,
-        spec=spec,
-        voting_lfs=[],
-        train_only_strata=("supplement_territory",),
-        min_dev_positives=1,
-        seed=1,
+def test_dev_comparison_refuses_an_empty_comparison():
+    with pytest.raises(DataError, match="no event type is left to compare"):
+        comparison.dev_comparison(_dev(siege=[1, 0]), {"old": {}, "new": {}}, baseline="old", variant="new", seed=1)
+
+
+def _supplement_case():
+    places = ("north", "south", "east", "west", "old", "new")
+    texts = (
+        [f"Warplanes struck the {p} district overnight" for p in places]  # airstrike
+        + [f"Officials met in the {p} district to discuss aid" for p in places]  # nothing
+        + [f"Rebels captured the {p} village after fighting" for p in places]  # advance
     )
-    # without the supplement, advance has no positives and backs off to the rules: not compared
+    documents = pd.DataFrame(
+        {
+            "doc_id": [f"ucdp_iraq:{i}" for i in range(len(texts))],
+            "collection": "ucdp_iraq",
+            "title": "",
+            "text": texts,
+            "sealed": False,
+            "sealed_group": False,
+        }
+    )
+    documents["text_group"] = documents["doc_id"]
+    labels = pd.DataFrame({t: False for t in EVENT_TYPES}, index=documents.index)
+    labels["airstrike"] = documents["text"].str.startswith("Warplanes")
+    labels["advance"] = documents["text"].str.startswith("Rebels")
+    # gold: every other strike/calm document in round 1 (train), all advance documents in the supplement
+    is_advance = labels["advance"]
+    in_gold = is_advance | (documents.index % 2 == 0)
+    gold = pd.concat([documents[["doc_id", "collection", "text_group"]], labels], axis=1)[in_gold]
+    gold.insert(2, "stratum", np.where(is_advance[in_gold], "supplement_territory", "random"))
+    gold.insert(4, "split", "train")
+    # weak labels for every document; they miss advance entirely
+    weak = pd.concat([documents[["doc_id"]], labels.assign(advance=False)], axis=1)
+    dev = pd.concat(
+        [
+            pd.DataFrame({"text": [texts[0], texts[7], texts[14], texts[3]]}),
+            _dev(airstrike=[1, 0, 0, 1], advance=[0, 0, 1, 0]),
+        ],
+        axis=1,
+    )
+    return documents, gold, weak, dev
+
+
+def test_supplement_on_dev_compares_only_types_both_variants_learn():
+    documents, gold, weak, dev = _supplement_case()
+    spec = dataclasses.replace(load_params("train").spec(), min_positives=3, calibration_folds=2, min_df=1)
+    kwargs = {
+        "spec": spec,
+        "voting_lfs": [],
+        "weak_weight": 1.0,
+        "max_weak": 100,
+        "min_dev_positives": 1,
+        "seed": 1,
+    }
+    table = comparison.supplement_on_dev(
+        documents, gold, weak, dev, train_only_strata=("supplement_territory",), **kwargs
+    )
+    # without the supplement, the advance documents return as weak rows labelled "no advance":
+    # advance has no positive and backs off to the rules, so it is not compared
     assert table["event_type"].tolist() == ["airstrike", "macro"]
     assert table.loc[0, "ap_with"] == table.loc[0, "ap_without"] == 1.0  # both separate the strikes
+    # a gold table without any supplement document is an error, not a zero difference
+    with pytest.raises(DataError, match="no document of the train-only strata"):
+        comparison.supplement_on_dev(documents, gold, weak, dev, train_only_strata=("other",), **kwargs)

@@ -6,6 +6,7 @@ import pytest
 
 from analysis import gold, paths
 from analysis.errors import DataError
+from analysis.params import SPLIT_STRATA, load_params
 
 
 def _docs():
@@ -55,10 +56,10 @@ def test_split_keeps_text_groups_together_and_is_stable():
     labels = _labels(
         [[d, "adjudicated", "clash", "random", "1"] for d in ("ucdp_iraq:1", "ucdp_iraq:2", "ucdp_iraq:3")]
     )
-    table = gold.gold_table(labels, _docs(), seed=7, fractions=(0.5, 0.2, 0.3))
+    table = gold.gold_table(labels, _docs(), seed=7, fractions=(0.5, 0.2, 0.3), train_only_strata=())
     split = table.set_index("doc_id")["split"]
     assert split["ucdp_iraq:1"] == split["ucdp_iraq:2"]  # same text group, same split
-    again = gold.gold_table(labels.iloc[::-1], _docs(), seed=7, fractions=(0.5, 0.2, 0.3))
+    again = gold.gold_table(labels.iloc[::-1], _docs(), seed=7, fractions=(0.5, 0.2, 0.3), train_only_strata=())
     pd.testing.assert_frame_equal(table, again)
 
 
@@ -82,6 +83,13 @@ def test_train_only_strata_go_to_train_and_never_share_a_held_out_group():
         gold.gold_table(
             labels, _docs(), seed=seed, fractions=(0.5, 0.2, 0.3), train_only_strata=("supplement_territory",)
         )
+
+
+def test_a_stratum_missing_from_train_only_strata_fails_loudly():
+    # a supplement document whose stratum the parameter forgot must not fall into dev or test
+    labels = _labels([["ucdp_iraq:3", "adjudicated", "", "supplement_territory", "1"]])
+    with pytest.raises(DataError, match="ucdp_iraq:3 has stratum 'supplement_territory', which is neither"):
+        gold.gold_table(labels, _docs(), seed=7, fractions=(0.5, 0.2, 0.3), train_only_strata=())
 
 
 def test_split_fractions_are_respected_on_many_groups():
@@ -119,6 +127,9 @@ def test_project_annotations_are_complete_and_consistent():
     # every label row carries the stratum its document was drawn in
     strata = pd.concat([sample, supplement]).set_index("doc_id")["stratum"]
     assert (labels["stratum"] == labels["doc_id"].map(strata)).all()
+    # round 1 is split by hash; every supplement stratum goes to train only
+    assert set(sample["stratum"]) <= set(SPLIT_STRATA)
+    assert set(supplement["stratum"]) <= set(load_params("gold").train_only_strata)
     assert (labels["codebook_version"] == "1").all()
     assert not labels.columns.str.contains("text").any()  # ids and labels only, never texts
 

@@ -43,11 +43,11 @@ def test_every_collection_has_a_pinned_source():
             lambda d: d["clean"]["dedupe"].update(threshold=1.5),
             r"clean.dedupe.threshold: must be in \[0.5, 1\)",
         ),
-        # the random stratum is what dev and test report on; it cannot be moved to train
+        # dev and test are drawn from the round-1 strata; none of them can be moved to train
         (
             "gold",
-            lambda d: d["gold"].update(train_only_strata=["random"]),
-            r"gold.train_only_strata: must not include 'random'",
+            lambda d: d["gold"].update(train_only_strata=["supplement_territory", "enriched_siege"]),
+            r"gold.train_only_strata: must not include the round-1 strata \['enriched_siege'\]",
         ),
         # a string where a number belongs
         ("base", lambda d: d["base"].update(seed="abc"), r"base.seed: expected an integer"),

@@ -1,0 +1,172 @@
+"""Dev-only comparisons of two classifier variants: average precision and cross-fitted F1.
+
+Dev is where the study tunes its thresholds, so these comparisons score probabilities
+(average precision) and F1 at thresholds cross-fitted on halves of dev, and never read
+the test split. ``supplement_on_dev`` (study pipeline) and ``encoder_on_study_dev``
+(benchmark pipeline) both report through :func:`dev_comparison`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, f1_score
+
+from analysis.codebook import EVENT_TYPES
+from analysis.datasets import training_set
+from analysis.errors import DataError
+from analysis.model import EventClassifier, ModelSpec
+
+
+def cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repeats: int, seed: int) -> float:
+    """F1 with the threshold chosen on one half of dev and applied to the other, both ways, averaged.
+
+    Dev is also where the study tunes its thresholds, so F1 at a threshold tuned on the
+    same documents would flatter every variant; cross-fitting keeps the comparison honest.
+
+    Returns
+    -------
+    float
+        The mean over ``repeats`` random halvings of the F1 of the whole dev split.
+    """
+    scores = []
+    for r in range(repeats):
+        order = np.random.default_rng(seed + r).permutation(len(y))
+        halves = (order[: len(y) // 2], order[len(y) // 2 :])
+        pred = np.zeros(len(y), dtype=bool)
+        for tune, apply in (halves, halves[::-1]):
+            f1 = [f1_score(y[tune], proba[tune] >= t, zero_division=0) for t in grid]
+            pred[apply] = proba[apply] >= grid[len(grid) - 1 - int(np.argmax(f1[::-1]))]  # ties: higher cut
+        scores.append(f1_score(y, pred, zero_division=0))
+    return float(np.mean(scores))
+
+
+def dev_comparison(
+    dev: pd.DataFrame, probas: dict[str, dict[str, np.ndarray]], *, baseline: str, variant: str, seed: int
+) -> pd.DataFrame:
+    """Compare two variants' dev probabilities type by type: average precision and cross-fitted F1.
+
+    Parameters
+    ----------
+    dev : DataFrame
+        The gold dev set, one boolean column per event type.
+    probas : dict
+        ``{variant name: {event type: dev probabilities}}`` for ``baseline`` and ``variant``,
+        over the same types (the caller decides which types are comparable).
+    baseline, variant : str
+        Keys of ``probas``; differences are ``variant`` minus ``baseline``.
+    seed : int
+        Seed of the random halves of :func:`cross_fitted_f1` (5 repeats).
+
+    Raises
+    ------
+    DataError
+        If no type is left to compare.
+
+    Returns
+    -------
+    DataFrame
+        One row per type plus ``macro``: ``event_type``, ``n_pos_dev``, ``ap_<baseline>``,
+        ``f1_<baseline>``, ``ap_<variant>``, ``f1_<variant>``, ``ap_difference``,
+        ``f1_difference``, rounded to 4 decimals. The ``macro`` row holds the unweighted
+        mean of each score over the types and the total of ``n_pos_dev``.
+    """
+    if not probas[baseline]:
+        raise DataError(f"dev comparison {variant} vs {baseline}: no event type is left to compare")
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    rows = []
+    for t in probas[baseline]:
+        y_dev = dev[t].to_numpy().astype(bool)
+        row = {"event_type": t, "n_pos_dev": int(y_dev.sum())}
+        for name in (baseline, variant):
+            proba = probas[name][t]
+            row[f"ap_{name}"] = average_precision_score(y_dev, proba)
+            row[f"f1_{name}"] = cross_fitted_f1(proba, y_dev, grid=grid, repeats=5, seed=seed)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    macro = {"event_type": "macro", "n_pos_dev": int(out["n_pos_dev"].sum())}
+    macro.update(out.drop(columns=["event_type", "n_pos_dev"]).mean().to_dict())
+    out = pd.concat([out, pd.DataFrame([macro])], ignore_index=True)
+    out["ap_difference"] = out[f"ap_{variant}"] - out[f"ap_{baseline}"]
+    out["f1_difference"] = out[f"f1_{variant}"] - out[f"f1_{baseline}"]
+    numeric = out.columns.drop("event_type")
+    out[numeric] = out[numeric].round(4) + 0  # + 0 turns a rounded -0.0 into 0.0
+    return out
+
+
+def supplement_on_dev(
+    documents: pd.DataFrame,
+    gold: pd.DataFrame,
+    weak: pd.DataFrame,
+    dev: pd.DataFrame,
+    *,
+    spec: ModelSpec,
+    voting_lfs: list[str],
+    train_only_strata: tuple[str, ...],
+    weak_weight: float,
+    max_weak: int,
+    min_dev_positives: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Score the classifier with and without the train-only gold supplement, on gold dev only.
+
+    ``with`` is the features and train stages' training set. ``without`` is the same set
+    built from a gold table that lacks the ``train_only_strata`` documents, so those
+    documents (and their text-group mates) come back as weakly labelled rows, as they
+    would have been had they never been annotated. Both variants use the same model
+    settings and the same voting functions (``voting_lfs``, chosen on gold train with the
+    supplement). The test split is never read.
+
+    Parameters
+    ----------
+    documents, gold, weak : DataFrame
+        The documents table, the gold table and the weak labels (``doc_id`` plus one
+        boolean column per type), as the features stage reads them.
+    dev : DataFrame
+        The gold dev set.
+    spec : ModelSpec
+        The train stage's model settings.
+    voting_lfs : list of str
+        The labelling functions whose vote backs off the rare types.
+    train_only_strata : tuple of str
+        The strata of the supplement (``gold.train_only_strata``).
+    weak_weight, max_weak : float, int
+        As in :func:`analysis.datasets.training_set`.
+    min_dev_positives : int
+        Types with fewer dev positives are not compared.
+    seed : int
+        Seed of the weak sample, the models and the cross-fitting.
+
+    Raises
+    ------
+    DataError
+        If the gold table has no document of ``train_only_strata``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`dev_comparison`: ``event_type``, ``n_pos_dev``, ``ap_without``,
+        ``f1_without``, ``ap_with``, ``f1_with``, ``ap_difference``, ``f1_difference``
+        (with minus without). Only types that both variants learn (rather than back off to
+        the rules) are compared.
+    """
+    supplement = gold["stratum"].isin(train_only_strata)
+    if not supplement.any():
+        raise DataError(f"gold: no document of the train-only strata {list(train_only_strata)}")
+    kwargs = {"weak_weight": weak_weight, "max_weak": max_weak, "seed": seed}
+    variants = {
+        "without": training_set(documents, gold[~supplement], weak, **kwargs),
+        "with": training_set(documents, gold, weak, **kwargs),
+    }
+    probas: dict[str, dict[str, np.ndarray]] = {}
+    learned: dict[str, set[str]] = {}
+    for name, train in variants.items():
+        model = EventClassifier(spec, seed=seed).fit(
+            train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+        )
+        proba = model.predict_proba(dev["text"])
+        learned[name] = {t for t in EVENT_TYPES if not isinstance(model.models_[t], str)}
+        probas[name] = {t: proba[f"p_{t}"].to_numpy() for t in EVENT_TYPES}
+    types = [t for t in EVENT_TYPES if t in learned["without"] & learned["with"] and dev[t].sum() >= min_dev_positives]
+    probas = {name: {t: p[t] for t in types} for name, p in probas.items()}
+    return dev_comparison(dev, probas, baseline="without", variant="with", seed=seed)

@@ -11,14 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import EXPECTED_ERRORS
+from analysis.errors import EXPECTED_ERRORS, DataError
 from analysis.params import load_params
 
 
 def _new_output(path: str, *, force: bool) -> Path:
     """Return a sampling command's output path; an existing file (a committed record) needs ``force``."""
-    from analysis.errors import DataError
-
     out = Path(path)
     if out.exists() and not force:
         raise DataError(f"{path}: already exists (a committed sample is the record); pass --force to overwrite")
@@ -39,7 +37,6 @@ def _sample_annotations(args: argparse.Namespace) -> None:
 
 def _sample_supplement(args: argparse.Namespace) -> None:
     from analysis.annotation import draw_supplement
-    from analysis.errors import DataError
     from analysis.io import write_csv
 
     output = _new_output(args.output, force=args.force)
@@ -70,7 +67,6 @@ def _classify(args: argparse.Namespace) -> None:
 
 
 def _readme(args: argparse.Namespace) -> None:
-    from analysis.errors import DataError
     from analysis.readme import update_readme
 
     stale = update_readme(check=args.check)

@@ -24,17 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from analysis.codebook import EVENT_TYPES
 from analysis.comparison import dev_comparison
 from analysis.embeddings import load_encoder, sentence_embeddings
 from analysis.errors import DataError
 from analysis.evaluate import example_f1
-from analysis.model import ModelSpec, _base_estimator, fit_features
+from analysis.model import EventClassifier, ModelSpec, fit_features
 from analysis.params import BenchmarkTask
 
 
@@ -282,13 +280,9 @@ def encoder_on_study_dev(
         "stacked": (_stack(x_train, train_embeddings, encoder_weight), _stack(x_dev, dev_embeddings, encoder_weight)),
     }
     weight = train["weight"].to_numpy(dtype=float)
-    probas: dict[str, dict[str, np.ndarray]] = {name: {} for name in variants}
-    for t in EVENT_TYPES:
-        y, y_dev = train[t].to_numpy().astype(int), dev[t].to_numpy().astype(bool)
-        if y.sum() < spec.min_positives or y_dev.sum() < min_dev_positives:
-            continue
-        for name, (a, b) in variants.items():
-            folds = StratifiedKFold(spec.calibration_folds, shuffle=True, random_state=seed)
-            model = CalibratedClassifierCV(_base_estimator(spec, seed=seed), method=spec.calibration, cv=folds)
-            probas[name][t] = model.fit(a, y, sample_weight=weight).predict_proba(b)[:, 1]
+    probas: dict[str, dict[str, np.ndarray]] = {}
+    for name, (a, b) in variants.items():
+        model = EventClassifier(spec, seed=seed).fit_matrix(a, train, sample_weight=weight)
+        learned = model.learned_proba(b)
+        probas[name] = {t: p for t, p in learned.items() if dev[t].sum() >= min_dev_positives}
     return dev_comparison(dev, probas, baseline="tfidf", variant="stacked", seed=seed)

@@ -165,7 +165,7 @@ def supplement_on_dev(
             train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
         )
         proba = model.predict_proba(dev["text"])
-        learned[name] = {t for t in EVENT_TYPES if not isinstance(model.models_[t], str)}
+        learned[name] = set(model.learned_types())
         probas[name] = {t: proba[f"p_{t}"].to_numpy() for t in EVENT_TYPES}
     types = [t for t in EVENT_TYPES if t in learned["without"] & learned["with"] and dev[t].sum() >= min_dev_positives]
     probas = {name: {t: p[t] for t in types} for name, p in probas.items()}

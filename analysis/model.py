@@ -205,7 +205,23 @@ class EventClassifier:
         default all LFs), whose vote (0 or 1) becomes its probability.
         """
         self.features_, x = fit_features(self.spec, texts)
-        weight = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        return self.fit_matrix(x, labels, sample_weight=sample_weight, voting_lfs=voting_lfs)
+
+    def fit_matrix(
+        self,
+        x: sparse.csr_matrix,
+        labels: pd.DataFrame,
+        *,
+        sample_weight: np.ndarray | None = None,
+        voting_lfs: list[str] | None = None,
+    ) -> EventClassifier:
+        """Fit one calibrated model per type on a ready feature matrix, one row per ``labels`` row.
+
+        :meth:`fit` calls it after fitting the features; a dev-only comparison may call it
+        with extra columns stacked beside them, and then score with :meth:`learned_proba`.
+        Types back off to the rules as in :meth:`fit`.
+        """
+        weight = np.ones(x.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.voting_lfs = list(voting_lfs) if voting_lfs is not None else [lf.name for lf in labeling_functions()]
         self.models_: dict[str, object] = {}
         for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
@@ -226,17 +242,22 @@ class EventClassifier:
             self.models_[t] = model.fit(x, y, sample_weight=weight)
         return self
 
+    def learned_types(self) -> list[str]:
+        """Return the types with a learned model, in codebook order (the others back off to the rules)."""
+        return [t for t in self.event_types if not isinstance(self.models_[t], str)]
+
+    def learned_proba(self, x: sparse.csr_matrix) -> dict[str, np.ndarray]:
+        """Return the learned types' calibrated probabilities for a matrix laid out as in fitting."""
+        return {t: self.models_[t].predict_proba(x)[:, 1] for t in self.learned_types()}
+
     def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
         """Return calibrated probabilities, one column ``p_<type>`` per type."""
-        backoff = [t for t in self.event_types if isinstance(self.models_[t], str)]
+        backoff = [t for t in self.event_types if t not in self.learned_types()]
         # the rules run once: their votes feed both the stacked features and the back-off types
         votes = apply_lfs(pd.Series(list(texts))) if (backoff or self.spec.rule_features) else None
-        x = self._features(texts, votes)
+        learned = self.learned_proba(self._features(texts, votes))
         weak = weak_labels(votes, use=self.voting_lfs) if backoff else None
-        out = {}
-        for t in self.event_types:
-            model = self.models_[t]
-            out[f"p_{t}"] = weak[t].to_numpy(dtype=float) if isinstance(model, str) else model.predict_proba(x)[:, 1]
+        out = {f"p_{t}": learned[t] if t in learned else weak[t].to_numpy(dtype=float) for t in self.event_types}
         return pd.DataFrame(out, index=texts.index)
 
     def _features(self, texts: pd.Series, votes: pd.DataFrame | None) -> sparse.csr_matrix:
@@ -268,11 +289,12 @@ class EventClassifier:
             One row per type: ``event_type``, ``threshold``, ``dev_f1``, ``n_pos_dev``.
         """
         rows = []
+        learned = self.learned_types()
         for t in self.event_types:
             y = gold[t].to_numpy().astype(bool)
             p = proba[f"p_{t}"].to_numpy()
             best_f1, best_th = -1.0, 0.5
-            if y.any() and not isinstance(self.models_[t], str):
+            if y.any() and t in learned:
                 for th in grid:
                     pred = p >= th
                     tp = (pred & y).sum()
@@ -300,11 +322,9 @@ class EventClassifier:
         """
         names = self.features_.get_feature_names_out()
         rows = []
-        for t in self.event_types:
-            model = self.models_[t]
-            if isinstance(model, str):
-                continue
-            coef = np.mean([np.ravel(c.estimator.coef_) for c in model.calibrated_classifiers_], axis=0)
+        for t in self.learned_types():
+            calibrated = self.models_[t].calibrated_classifiers_
+            coef = np.mean([np.ravel(c.estimator.coef_) for c in calibrated], axis=0)
             for rank, i in enumerate(np.argsort(-coef, kind="stable")[:n], 1):
                 rows.append(
                     {"event_type": t, "rank": rank, "feature": names[i].replace("__", ":", 1), "weight": float(coef[i])}

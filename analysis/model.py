@@ -197,15 +197,17 @@ class EventClassifier:
         *,
         sample_weight: np.ndarray | None = None,
         voting_lfs: list[str] | None = None,
+        learn: list[str] | None = None,
     ) -> EventClassifier:
         """Fit the vectorisers on ``texts`` (training data only) and one calibrated model per type.
 
         A type with fewer than ``spec.min_positives`` training positives cannot be learned
         reliably; it *backs off* to the weak-label rules (majority vote of ``voting_lfs``,
-        default all LFs), whose vote (0 or 1) becomes its probability.
+        default all LFs), whose vote (0 or 1) becomes its probability. ``learn``, if given,
+        limits the learned types to those named (the others back off too).
         """
         self.features_, x = fit_features(self.spec, texts)
-        return self.fit_matrix(x, labels, sample_weight=sample_weight, voting_lfs=voting_lfs)
+        return self.fit_matrix(x, labels, sample_weight=sample_weight, voting_lfs=voting_lfs, learn=learn)
 
     def fit_matrix(
         self,
@@ -214,6 +216,7 @@ class EventClassifier:
         *,
         sample_weight: np.ndarray | None = None,
         voting_lfs: list[str] | None = None,
+        learn: list[str] | None = None,
     ) -> EventClassifier:
         """Fit one calibrated model per type on a ready feature matrix, one row per ``labels`` row.
 
@@ -226,6 +229,9 @@ class EventClassifier:
         self.models_: dict[str, object] = {}
         for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
             y = labels[t].to_numpy().astype(int)
+            if learn is not None and t not in learn:
+                self.models_[t] = "rules"
+                continue
             if y.sum() < self.spec.min_positives or len(y) - y.sum() < self.spec.calibration_folds:
                 self.models_[t] = "rules"
                 log.warning(
@@ -241,6 +247,22 @@ class EventClassifier:
             )
             self.models_[t] = model.fit(x, y, sample_weight=weight)
         return self
+
+    def refit(
+        self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
+    ) -> EventClassifier:
+        """Return a new classifier fitted on other data that keeps this one's thresholds.
+
+        It learns the same types as this one (the others back off to the same voting
+        functions), so every threshold stays attached to the kind of model it was tuned
+        for: a type that only reaches ``spec.min_positives`` in the new data would
+        otherwise be learned with an untuned threshold of 0.5.
+        """
+        new = EventClassifier(self.spec, seed=self.seed).fit(
+            texts, labels, sample_weight=sample_weight, voting_lfs=self.voting_lfs, learn=self.learned_types()
+        )
+        new.thresholds = dict(self.thresholds)
+        return new
 
     def learned_types(self) -> list[str]:
         """Return the types with a learned model, in codebook order (the others back off to the rules)."""
@@ -330,3 +352,52 @@ class EventClassifier:
                     {"event_type": t, "rank": rank, "feature": names[i].replace("__", ":", 1), "weight": float(coef[i])}
                 )
         return pd.DataFrame(rows)
+
+
+def train_classifier(
+    train: pd.DataFrame,
+    dev: pd.DataFrame,
+    *,
+    spec: ModelSpec,
+    voting_lfs: list[str],
+    grid: np.ndarray,
+    refit_on_dev: bool,
+    seed: int,
+) -> tuple[EventClassifier, pd.DataFrame]:
+    """Fit on the training set, tune per-type thresholds on dev, and optionally refit on train + dev.
+
+    The refit keeps the thresholds tuned for the train-only model and learns the same
+    types: dev's documents then also serve as training data, as the ``refit_on_dev``
+    stage checks on halves of dev.
+
+    Parameters
+    ----------
+    train, dev : DataFrame
+        The training and gold dev sets (:data:`analysis.datasets.SET_COLUMNS`).
+    spec : ModelSpec
+        Feature and model hyper-parameters.
+    voting_lfs : list of str
+        The labelling functions whose vote backs off the rare types.
+    grid : ndarray
+        Candidate thresholds.
+    refit_on_dev : bool
+        Refit on train + dev after tuning (``train.refit_on_dev``).
+    seed : int
+        Seed of the linear models and calibration folds.
+
+    Returns
+    -------
+    tuple
+        The fitted :class:`EventClassifier`, and the thresholds table of
+        :meth:`EventClassifier.tune_thresholds` (``event_type``, ``threshold``, ``dev_f1``,
+        ``n_pos_dev``; ``dev_f1`` is the train-only model's).
+    """
+    model = EventClassifier(spec, seed=seed).fit(
+        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+    )
+    thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)
+    if refit_on_dev:
+        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True)
+        log.info("refitting on train + dev: %d documents (%d from dev)", len(both), len(dev))
+        model = model.refit(both["text"], both, sample_weight=both["weight"].to_numpy())
+    return model, thresholds

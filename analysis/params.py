@@ -198,6 +198,7 @@ class TrainParams:
     rule_features: bool
     min_positives: int
     threshold_step: float
+    refit_on_dev: bool
 
     def __post_init__(self) -> None:
         _check(1 <= self.word_ngram_max <= 4, "train.word_ngram_max", "must be in [1, 4]")

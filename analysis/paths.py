@@ -59,6 +59,7 @@ MODEL = MODELS / "event_classifier.skops"
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
 SUPPLEMENT_ON_DEV = TABLES / "supplement_on_dev"
+REFIT_ON_DEV = TABLES / "refit_on_dev"
 
 # evaluate
 TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"

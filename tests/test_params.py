@@ -49,6 +49,8 @@ def test_every_collection_has_a_pinned_source():
             lambda d: d["gold"].update(train_only_strata=["supplement_territory", "enriched_siege"]),
             r"gold.train_only_strata: must not include the round-1 strata \['enriched_siege'\]",
         ),
+        # a switch written as a word: YAML reads "yes" in quotes as text, not true
+        ("train", lambda d: d["train"].update(refit_on_dev="yes"), r"train.refit_on_dev: expected true or false"),
         # a string where a number belongs
         ("base", lambda d: d["base"].update(seed="abc"), r"base.seed: expected an integer"),
         # a missing key

@@ -1,4 +1,4 @@
-"""Stage ``train``: fit the classifier on the training set, tune per-type thresholds on dev."""
+"""Stage ``train``: fit the classifier on the training set, tune per-type thresholds on dev, refit on both."""
 
 import json
 
@@ -7,23 +7,24 @@ import pandas as pd
 
 from analysis import paths, persist
 from analysis.io import write_table
-from analysis.model import EventClassifier
+from analysis.model import train_classifier
 from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Fit, tune thresholds on the gold dev split, and save the model with skops."""
+    """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save with skops."""
     seed = load_params("base").seed
     params = load_params("train")
-    train = pd.read_parquet(paths.TRAIN_SET)
-    dev = pd.read_parquet(paths.DEV_SET)
-    voting_lfs = json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
-    model = EventClassifier(params.spec(), seed=seed).fit(
-        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+    model, thresholds = train_classifier(
+        pd.read_parquet(paths.TRAIN_SET),
+        pd.read_parquet(paths.DEV_SET),
+        spec=params.spec(),
+        voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
+        grid=np.round(np.arange(0.05, 0.95 + 1e-9, params.threshold_step), 4),
+        refit_on_dev=params.refit_on_dev,
+        seed=seed,
     )
-    grid = np.round(np.arange(0.05, 0.95 + 1e-9, params.threshold_step), 4)
-    thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)
     persist.save(paths.MODEL, model)
     write_table(
         paths.THRESHOLDS, thresholds, caption="Decision thresholds tuned on the dev split.", float_format="{:.3f}"

@@ -1,0 +1,95 @@
+"""Refitting on train + dev after tuning thresholds (train.refit_on_dev) and its dev-only check."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import comparison
+from analysis.codebook import EVENT_TYPES
+from analysis.datasets import SET_COLUMNS
+from analysis.errors import DataError
+from analysis.model import EventClassifier, train_classifier
+from analysis.params import load_params
+
+PLACES = ("north", "south", "east", "west", "old", "new", "upper", "lower")
+
+
+def _set(prefix: str, rows: list[tuple[str, dict]]) -> pd.DataFrame:
+    """A training or dev set (analysis.datasets.SET_COLUMNS) from (text, {type: True}) rows."""
+    frame = pd.DataFrame(
+        {
+            "doc_id": [f"ucdp_iraq:{prefix}{i:03d}" for i in range(len(rows))],
+            "collection": "ucdp_iraq",
+            "source": "gold",
+            "stratum": "random",
+            "weight": 1.0,
+            "text": [text for text, _ in rows],
+        }
+    )
+    for t in EVENT_TYPES:
+        frame[t] = [bool(labels.get(t)) for _, labels in rows]
+    return frame[SET_COLUMNS]
+
+
+def _rows(places, *, start=0) -> list[tuple[str, dict]]:
+    rows = []
+    for i, p in enumerate(places, start):
+        rows.append((f"Warplanes struck the {p} district {i}", {"airstrike": True}))  # airstrike
+        rows.append((f"Officials met in the {p} district {i} to discuss aid", {}))  # nothing
+        rows.append((f"Rebels captured the {p} village {i} after fighting", {"advance": True}))  # advance
+    return rows
+
+
+@pytest.fixture(scope="module")
+def spec():
+    # tiny sets: two calibration folds, a low back-off bar, every n-gram kept
+    return dataclasses.replace(load_params("train").spec(), min_positives=4, calibration_folds=2, min_df=1)
+
+
+def test_refit_keeps_thresholds_and_the_learned_types(spec):
+    train = _set("t", _rows(PLACES))
+    model = EventClassifier(spec, seed=1).fit(train["text"], train, voting_lfs=[])
+    model.thresholds["airstrike"] = 0.37
+    # the new data give surrender 4 positives, enough to learn it; the refit must still back it off,
+    # since its threshold was never tuned for a learned model
+    extra = _set("x", [(f"Fighters in the {p} town surrendered to the army", {"surrender": True}) for p in PLACES[:4]])
+    both = pd.concat([train, extra], ignore_index=True)
+    refit = model.refit(both["text"], both)
+    assert refit.learned_types() == model.learned_types() == ["advance", "airstrike"]
+    assert refit.thresholds == model.thresholds and refit.thresholds is not model.thresholds
+    # and it is a working model, fitted on the larger set
+    proba = refit.predict_proba(pd.Series(["Warplanes struck the far district", "Officials met in the far district"]))
+    assert proba.loc[0, "p_airstrike"] > proba.loc[1, "p_airstrike"]
+
+
+def test_train_classifier_tunes_on_dev_then_refits_on_train_and_dev(spec):
+    train = _set("t", _rows(PLACES[:6]))
+    # dev alone holds "overran" for advance: only a model that saw dev can learn it
+    dev = _set("d", [(f"Militants overran the {p} outpost", {"advance": True}) for p in PLACES] + _rows(PLACES[6:]))
+    kwargs = {"spec": spec, "voting_lfs": [], "grid": np.round(np.arange(0.05, 0.951, 0.05), 2), "seed": 1}
+    kept, thresholds = train_classifier(train, dev, refit_on_dev=False, **kwargs)
+    refit, refit_thresholds = train_classifier(train, dev, refit_on_dev=True, **kwargs)
+    # thresholds are tuned once, on dev, with the train-only model, whichever model is kept
+    pd.testing.assert_frame_equal(thresholds, refit_thresholds)
+    assert refit.thresholds == kept.thresholds
+    unseen = pd.Series(["Militants overran the far outpost"])
+    assert refit.predict_proba(unseen).loc[0, "p_advance"] > kept.predict_proba(unseen).loc[0, "p_advance"]
+
+
+def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
+    train = _set("t", _rows(PLACES))
+    dev = _set("d", _rows(PLACES, start=100))
+    gold = pd.DataFrame({"doc_id": dev["doc_id"], "text_group": dev["doc_id"]})
+    kwargs = {"spec": spec, "voting_lfs": [], "repeats": 2, "seed": 1}
+    table = comparison.refit_on_dev(train, dev, gold, min_dev_positives=3, **kwargs).set_index("event_type")
+    # only the types the train-only model learns, plus the macro row
+    assert table.index.tolist() == ["advance", "airstrike", "macro"]
+    assert list(table.columns[:5]) == ["n_pos_dev", "ap_train_only", "f1_train_only", "ap_refit", "f1_refit"]
+    # both variants separate these templates perfectly on every half
+    assert (table[["ap_train_only", "ap_refit", "f1_train_only", "f1_refit"]] == 1.0).all(axis=None)
+    assert table.loc["macro", "n_pos_dev"] == 16
+    # too few dev positives for any type is an error, not an empty table
+    with pytest.raises(DataError, match="no learned event type has 9 or more dev positives"):
+        comparison.refit_on_dev(train, dev, gold, min_dev_positives=9, **kwargs)

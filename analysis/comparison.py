@@ -19,9 +19,6 @@ from analysis.datasets import training_set
 from analysis.errors import DataError
 from analysis.model import EventClassifier, ModelSpec, fit_features
 
-#: Candidate thresholds of the dev comparisons.
-_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
-
 
 def cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repeats: int, seed: int) -> float:
     """F1 with the threshold chosen on one half of dev and applied to the other, both ways, averaged.
@@ -83,6 +80,7 @@ def dev_comparison(
     """
     if not probas[baseline]:
         raise DataError(f"dev comparison {variant} vs {baseline}: no event type is left to compare")
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
     rows = []
     for t in probas[baseline]:
         y_dev = dev[t].to_numpy().astype(bool)
@@ -90,7 +88,7 @@ def dev_comparison(
         for name in (baseline, variant):
             proba = probas[name][t]
             row[f"ap_{name}"] = average_precision_score(y_dev, proba)
-            row[f"f1_{name}"] = cross_fitted_f1(proba, y_dev, grid=_GRID, repeats=5, seed=seed)
+            row[f"f1_{name}"] = cross_fitted_f1(proba, y_dev, grid=grid, repeats=5, seed=seed)
         rows.append(row)
     return _comparison_frame(rows, baseline=baseline, variant=variant)
 
@@ -193,14 +191,15 @@ def refit_on_dev(
     *,
     spec: ModelSpec,
     voting_lfs: list[str],
+    grid: np.ndarray,
     min_dev_positives: int,
     repeats: int,
     seed: int,
 ) -> pd.DataFrame:
     """Check ``train.refit_on_dev`` on gold dev alone: score a train-only and a refitted model.
 
-    Dev is split into halves by text group (so no near-copy straddles them), ``repeats``
-    times. For each half, thresholds are tuned on the *other* half with the train-only
+    Dev is split into halves by text group (so no near-copy could straddle them),
+    ``repeats`` times. For each half, thresholds are tuned on the *other* half with the train-only
     model, as the train stage tunes them on dev; then both the train-only model and a
     model refitted on train plus that other half are scored on this half at those
     thresholds. Every dev document is thus scored once per repeat by a model that never
@@ -218,6 +217,8 @@ def refit_on_dev(
         The train stage's model settings.
     voting_lfs : list of str
         The labelling functions whose vote backs off the rare types.
+    grid : ndarray
+        Candidate thresholds, as the train stage tunes over.
     min_dev_positives : int
         Types with fewer dev positives are not compared.
     repeats : int
@@ -235,7 +236,9 @@ def refit_on_dev(
     DataFrame
         As :func:`dev_comparison`: ``event_type``, ``n_pos_dev``, ``ap_train_only``,
         ``f1_train_only``, ``ap_refit``, ``f1_refit``, ``ap_difference``, ``f1_difference``
-        (refit minus train-only), one row per learned type plus ``macro``.
+        (refit minus train-only), rounded to 4 decimals: one row per type that the train-only
+        model learns and that has ``min_dev_positives`` dev positives, plus ``macro``.
+        ``ap_refit`` ranks the pooled scores of the two refitted models of each repeat.
     """
     features, x = fit_features(spec, train["text"])
     x_dev = features.transform(dev["text"]).tocsr()
@@ -258,14 +261,13 @@ def refit_on_dev(
             refit = EventClassifier(spec, seed=seed).fit_matrix(
                 sparse.vstack([x, x_dev[rows]], format="csr"),
                 pd.concat([train[list(EVENT_TYPES)], dev.iloc[rows][list(EVENT_TYPES)]], ignore_index=True),
-                sample_weight=np.concatenate([weight, np.ones(len(rows))]),
+                sample_weight=np.concatenate([weight, dev["weight"].to_numpy()[rows]]),
                 voting_lfs=voting_lfs,
-                learn=base.learned_types(),
+                learn=types,  # only the compared types are fitted
             )
             for t, p in refit.learned_proba(x_dev[~tune]).items():
-                if t in types:
-                    p_refit[t][~tune] = p
-                    cut[t][~tune] = _best_threshold(p_base[t][tune], y[t][tune], grid=_GRID)
+                p_refit[t][~tune] = p
+                cut[t][~tune] = _best_threshold(p_base[t][tune], y[t][tune], grid=grid)
         for t in types:
             scores[t]["ap_train_only"].append(average_precision_score(y[t], p_base[t]))
             scores[t]["f1_train_only"].append(f1_score(y[t], p_base[t] >= cut[t], zero_division=0))

@@ -23,6 +23,7 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from analysis.codebook import EVENT_TYPES
+from analysis.errors import DataError
 from analysis.rules import NEG, POS, apply_lfs, labeling_functions, weak_labels
 
 log = logging.getLogger(__name__)
@@ -257,10 +258,32 @@ class EventClassifier:
         functions), so every threshold stays attached to the kind of model it was tuned
         for: a type that only reaches ``spec.min_positives`` in the new data would
         otherwise be learned with an untuned threshold of 0.5.
+
+        Parameters
+        ----------
+        texts : Series
+            The new training texts (the classifier's input, as :func:`model_input` builds it).
+        labels : DataFrame
+            One boolean column per event type, one row per text.
+        sample_weight : ndarray, optional
+            Per-text weights; default 1.
+
+        Returns
+        -------
+        EventClassifier
+            A new fitted classifier with this one's spec, seed, voting functions and thresholds.
+
+        Raises
+        ------
+        DataError
+            If the new data leave a learned type with too few positives to learn it.
         """
         new = EventClassifier(self.spec, seed=self.seed).fit(
             texts, labels, sample_weight=sample_weight, voting_lfs=self.voting_lfs, learn=self.learned_types()
         )
+        if new.learned_types() != self.learned_types():
+            lost = sorted(set(self.learned_types()) - set(new.learned_types()))
+            raise DataError(f"refit: too few training positives to learn {lost} again; its thresholds would not fit")
         new.thresholds = dict(self.thresholds)
         return new
 
@@ -397,7 +420,7 @@ def train_classifier(
     )
     thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)
     if refit_on_dev:
-        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True)
+        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True, kind="stable")
         log.info("refitting on train + dev: %d documents (%d from dev)", len(both), len(dev))
         model = model.refit(both["text"], both, sample_weight=both["weight"].to_numpy())
     return model, thresholds

@@ -221,6 +221,12 @@ class TrainParams:
         _check(self.min_positives >= self.calibration_folds, "train.min_positives", "must be >= calibration_folds")
         _check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
 
+    def threshold_grid(self):
+        """Return the candidate thresholds tuned over: 0.05 to 0.95 in steps of ``threshold_step``."""
+        import numpy as np
+
+        return np.round(np.arange(0.05, 0.95 + 1e-9, self.threshold_step), 4)
+
     def spec(self):
         """Return the :class:`analysis.model.ModelSpec` these parameters describe."""
         from analysis.model import ModelSpec

@@ -80,16 +80,35 @@ def test_train_classifier_tunes_on_dev_then_refits_on_train_and_dev(spec):
 
 def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
     train = _set("t", _rows(PLACES))
-    dev = _set("d", _rows(PLACES, start=100))
+    dev_rows = _rows(PLACES, start=100)
+    # dev alone holds "overran" for advance: the train-only model misses it, a refit learns it
+    dev_rows += [(f"Militants overran the {p} outpost", {"advance": True}) for p in PLACES]
+    # three surrender documents in dev: enough positives, but no model learns surrender (none in train)
+    dev_rows += [(f"Fighters in the {p} town surrendered", {"surrender": True}) for p in PLACES[:3]]
+    dev = _set("d", dev_rows)
     gold = pd.DataFrame({"doc_id": dev["doc_id"], "text_group": dev["doc_id"]})
-    kwargs = {"spec": spec, "voting_lfs": [], "repeats": 2, "seed": 1}
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    kwargs = {"spec": spec, "voting_lfs": [], "grid": grid, "repeats": 2, "seed": 1}
     table = comparison.refit_on_dev(train, dev, gold, min_dev_positives=3, **kwargs).set_index("event_type")
-    # only the types the train-only model learns, plus the macro row
+    # only the types the train-only model learns, plus the macro row: surrender is left out
     assert table.index.tolist() == ["advance", "airstrike", "macro"]
     assert list(table.columns[:5]) == ["n_pos_dev", "ap_train_only", "f1_train_only", "ap_refit", "f1_refit"]
-    # both variants separate these templates perfectly on every half
-    assert (table[["ap_train_only", "ap_refit", "f1_train_only", "f1_refit"]] == 1.0).all(axis=None)
-    assert table.loc["macro", "n_pos_dev"] == 16
-    # too few dev positives for any type is an error, not an empty table
-    with pytest.raises(DataError, match="no learned event type has 9 or more dev positives"):
-        comparison.refit_on_dev(train, dev, gold, min_dev_positives=9, **kwargs)
+    assert table.loc["macro", "n_pos_dev"] == 24  # 16 advance, 8 airstrike
+    # each half is scored by a refit that saw the other half's "overran" documents
+    assert table.loc["advance", "ap_refit"] > table.loc["advance", "ap_train_only"]
+    assert table.loc["advance", "ap_difference"] > 0
+    # both variants separate the strike templates on every half
+    assert table.loc["airstrike", "ap_train_only"] == table.loc["airstrike", "ap_refit"] == 1.0
+    # too few dev positives for any learned type is an error, not an empty table
+    with pytest.raises(DataError, match="no learned event type has 17 or more dev positives"):
+        comparison.refit_on_dev(train, dev, gold, min_dev_positives=17, **kwargs)
+
+
+def test_refit_refuses_data_that_cannot_learn_a_tuned_type(spec):
+    train = _set("t", _rows(PLACES))
+    model = EventClassifier(spec, seed=1).fit(train["text"], train, voting_lfs=[])
+    # the new data hold only 2 advance positives, below min_positives: advance would back off
+    # to the rules with a threshold tuned for a learned model
+    fewer = _set("f", _rows(PLACES[:2]) + [(f"Warplanes struck the {p} area", {"airstrike": True}) for p in PLACES])
+    with pytest.raises(DataError, match=r"refit: too few training positives to learn \['advance'\] again"):
+        model.refit(fewer["text"], fewer)

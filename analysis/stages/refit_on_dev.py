@@ -12,12 +12,14 @@ from analysis.stages._common import run
 
 def main() -> None:
     """Score each half of dev with the train-only model and with one refitted on the other half."""
+    params = load_params("train")
     table = comparison.refit_on_dev(
         pd.read_parquet(paths.TRAIN_SET),
         pd.read_parquet(paths.DEV_SET),
         pd.read_parquet(paths.GOLD, columns=["doc_id", "text_group"]),
-        spec=load_params("train").spec(),
+        spec=params.spec(),
         voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
+        grid=params.threshold_grid(),  # the train stage's
         min_dev_positives=10,  # the issue's bar for a measurable type
         repeats=3,
         seed=load_params("base").seed,

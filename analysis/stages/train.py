@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pandas as pd
 
 from analysis import paths, persist
@@ -21,7 +20,7 @@ def main() -> None:
         pd.read_parquet(paths.DEV_SET),
         spec=params.spec(),
         voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
-        grid=np.round(np.arange(0.05, 0.95 + 1e-9, params.threshold_step), 4),
+        grid=params.threshold_grid(),
         refit_on_dev=params.refit_on_dev,
         seed=seed,
     )

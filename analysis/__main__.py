@@ -35,8 +35,8 @@ def _sample_annotations(args: argparse.Namespace) -> None:
     logging.getLogger("analysis").info("wrote %d sampled doc_ids to %s", len(sample), output)
 
 
-def _sample_supplement(args: argparse.Namespace) -> None:
-    from analysis.annotation import draw_supplement
+def _sample_outside(args: argparse.Namespace) -> None:
+    from analysis import annotation
     from analysis.io import write_csv
 
     output = _new_output(args.output, force=args.force)
@@ -48,9 +48,10 @@ def _sample_supplement(args: argparse.Namespace) -> None:
     groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
     seed = args.seed if args.seed is not None else load_params("base").seed
     counts = {"fakes": args.fakes, "ucdp_iraq": args.ucdp_iraq, "ucdp_syria": args.ucdp_syria}
-    drawn = draw_supplement(documents, exclude_groups=groups, per_collection=counts, seed=seed)
+    draw = getattr(annotation, args.draw)
+    drawn = draw(documents, exclude_groups=groups, per_collection=counts, seed=seed)
     write_csv(output, drawn)
-    logging.getLogger("analysis").info("wrote %d supplement doc_ids to %s", len(drawn), output)
+    logging.getLogger("analysis").info("wrote %d doc_ids to %s", len(drawn), output)
 
 
 _ELIGIBILITY = ["text_group", "sealed", "sealed_group"]
@@ -130,7 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     supplement.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
     supplement.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    supplement.set_defaults(func=_sample_supplement)
+    supplement.set_defaults(func=_sample_outside, draw="draw_supplement")
+    fresh = sub.add_parser(
+        "sample-test",
+        help="draw the fresh test sample (random, outside every gold text group; ids and strata only)",
+        description="Draw eligible documents at random outside the text groups of every earlier sample; "
+        "annotated and frozen, they are the test split, scored once.",
+    )
+    fresh.add_argument("-o", "--output", default=str(paths.ANNOTATION_FRESH_TEST))
+    fresh.add_argument("--fakes", type=int, default=200)
+    fresh.add_argument("--ucdp-iraq", type=int, default=250)
+    fresh.add_argument("--ucdp-syria", type=int, default=400)
+    fresh.add_argument(
+        "--exclude",
+        nargs="+",
+        default=[str(paths.ANNOTATION_SAMPLE), *map(str, paths.ANNOTATION_SUPPLEMENTS)],
+        help="sample files whose documents' text groups are not drawn again (default: every earlier sample)",
+    )
+    fresh.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    fresh.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    fresh.set_defaults(func=_sample_outside, draw="draw_fresh_test")
     return parser
 
 

@@ -43,6 +43,11 @@ SAMPLING_CUES = {
 #: table puts them in ``train`` only (``gold.train_only_strata``): dev and test stay as drawn.
 SUPPLEMENT_STRATUM = "supplement_territory"
 
+#: The stratum of the fresh test set (round 3): drawn at random outside every earlier gold text
+#: group, annotated, frozen and scored once. It replaces round 1's test split, which had been
+#: scored seven times; round 1's test documents join train and dev.
+FRESH_TEST_STRATUM = "fresh_test"
+
 
 def eligible_for_annotation(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents that may be annotated: not sealed, not in a text group with a sealed one.
@@ -125,14 +130,64 @@ def draw_supplement(
         Columns ``doc_id``, ``collection``, ``stratum`` (always ``SUPPLEMENT_STRATUM``),
         sorted by ``doc_id``.
     """
+    cue = SAMPLING_CUES["territory"]
+    return _draw_outside(
+        documents,
+        exclude_groups=exclude_groups,
+        per_collection=per_collection,
+        seed=seed,
+        keep=lambda t: bool(cue.search(t)),
+        stratum=SUPPLEMENT_STRATUM,
+    )
+
+
+def draw_fresh_test(
+    documents: pd.DataFrame, *, exclude_groups: pd.Series, per_collection: dict[str, int], seed: int
+) -> pd.DataFrame:
+    """Draw the fresh test sample: eligible documents outside every gold text group, at random.
+
+    No cue decides what is drawn: each collection's eligible documents (one per text group)
+    outside ``exclude_groups`` are drawn uniformly at random, so the sample measures the
+    classifier on the corpus as it is (what earlier rounds left of it).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        The documents table (as for :func:`draw_sample`).
+    exclude_groups : Series
+        Text groups already in the gold standard (every earlier sample).
+    per_collection : dict
+        How many documents to draw per collection (all of them when fewer are left).
+    seed : int
+        Seed of the random draws.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``collection``, ``stratum`` (always ``FRESH_TEST_STRATUM``),
+        sorted by ``doc_id``.
+    """
+    return _draw_outside(
+        documents,
+        exclude_groups=exclude_groups,
+        per_collection=per_collection,
+        seed=seed,
+        keep=None,
+        stratum=FRESH_TEST_STRATUM,
+    )
+
+
+def _draw_outside(documents, *, exclude_groups, per_collection, seed, keep, stratum) -> pd.DataFrame:
+    """Draw per collection at random among eligible documents outside ``exclude_groups`` (``keep`` filters texts)."""
     rng = np.random.default_rng(seed)
     pool = eligible_for_annotation(documents)
     pool = pool[~pool["text_group"].isin(set(exclude_groups))]
-    pool = pool[pool["text"].map(lambda t: bool(SAMPLING_CUES["territory"].search(t)))]
+    if keep is not None:
+        pool = pool[pool["text"].map(keep)]
     parts = []
     for collection, n in sorted(per_collection.items()):
         group = pool[pool["collection"] == collection]
         take = rng.choice(len(group), size=min(n, len(group)), replace=False)
         parts.append(group.iloc[np.sort(take)])
-    out = pd.concat(parts)[["doc_id", "collection"]].assign(stratum=SUPPLEMENT_STRATUM)
+    out = pd.concat(parts)[["doc_id", "collection"]].assign(stratum=stratum)
     return out.sort_values("doc_id", ignore_index=True)

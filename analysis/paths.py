@@ -36,6 +36,8 @@ ANNOTATION_SUPPLEMENTS = (
     ROOT / "annotations" / "sample_supplement.csv",
     ROOT / "annotations" / "sample_supplement_2.csv",
 )
+#: The fresh test set (round 3): random, outside every text group drawn before; scored once.
+ANNOTATION_FRESH_TEST = ROOT / "annotations" / "sample_test.csv"
 
 # gold
 GOLD = PROCESSED / "gold.parquet"

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings repro test test-fast lint lab readme manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
+.PHONY: install install-embeddings repro test test-fast lint lab docs manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,8 @@ $(EMB_STAMP): $(STAMP)
 
 install-embeddings: $(EMB_STAMP)  ## add the optional sentence encoder (PyTorch CPU, about 1 GB) used by the benchmark
 
-repro: install     ## run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR to use a local mirror)
+repro: install     ## check params.yaml, then run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR for a local mirror)
+	python -m analysis check-params
 	dvc repro
 	python -m analysis manifest
 
@@ -38,8 +39,8 @@ lint: install
 	ruff check analysis tests benchmarks
 	ruff format --check analysis tests benchmarks
 
-readme: install    ## copy the pipeline's Markdown tables into README.md
-	python -m analysis readme
+docs: install      ## refresh the numbers, tables and figures README.md and docs/ quote from the outputs
+	python -m analysis docs
 
 plots: repro       ## DVC plots page with Vega loaded from node_modules (npm), not a CDN
 	npm install --no-audit --no-fund
@@ -58,7 +59,7 @@ benchmark: install ## throughput and peak memory of the clean stage on the real 
 benchmark-scale: install ## clean + predict at 100k and 1M documents with both engines (about an hour on 2 cores)
 	dvc repro
 	python benchmarks/bench_scale.py --sizes 100000 1000000
-	python -m analysis readme
+	python -m analysis docs
 
 benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	dvc repro benchmarks/dvc.yaml

@@ -24,8 +24,8 @@ def _new_output(path: str, *, force: bool) -> Path:
 
 
 def _sample_annotations(args: argparse.Namespace) -> None:
-    from analysis.annotation import draw_sample
     from analysis.io import write_csv
+    from analysis.labels.annotation import draw_sample
 
     output = _new_output(args.output, force=args.force)
     documents = pd.read_parquet(paths.DOCUMENTS)
@@ -36,8 +36,8 @@ def _sample_annotations(args: argparse.Namespace) -> None:
 
 
 def _sample_outside(args: argparse.Namespace) -> None:
-    from analysis import annotation
     from analysis.io import write_csv
+    from analysis.labels import annotation
 
     output = _new_output(args.output, force=args.force)
     missing = [path for path in args.exclude if not Path(path).is_file()]
@@ -47,7 +47,10 @@ def _sample_outside(args: argparse.Namespace) -> None:
     drawn_before = pd.concat([pd.read_csv(path, dtype=str) for path in args.exclude])
     groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
     seed = args.seed if args.seed is not None else load_params("base").seed
-    counts = {"fakes": args.fakes, "ucdp_iraq": args.ucdp_iraq, "ucdp_syria": args.ucdp_syria}
+    counts = dict(args.per_collection)
+    unknown = sorted(set(counts) - set(documents["collection"].unique()))
+    if unknown:
+        raise DataError(f"--per-collection: no document of collection(s) {unknown} in {paths.DOCUMENTS}")
     draw = getattr(annotation, args.draw)
     drawn = draw(documents, exclude_groups=groups, per_collection=counts, seed=seed)
     write_csv(output, drawn)
@@ -57,8 +60,23 @@ def _sample_outside(args: argparse.Namespace) -> None:
 _ELIGIBILITY = ["text_group", "sealed", "sealed_group"]
 
 
+def _count(value: str) -> tuple[str, int]:
+    """Parse ``NAME=N`` (a collection and how many of its documents to draw)."""
+    name, _, n = value.partition("=")
+    if not name or not n.isdigit():
+        raise argparse.ArgumentTypeError(f"expected NAME=N (e.g. fakes=150), got {value!r}")
+    return name, int(n)
+
+
+def _check_params(args: argparse.Namespace) -> None:
+    from analysis.params import check_params
+
+    loaded = check_params()
+    logging.getLogger("analysis").info("params.yaml: all %d sections valid", len(loaded))
+
+
 def _classify(args: argparse.Namespace) -> None:
-    from analysis import classify, persist
+    from analysis.model import classify, persist
 
     frames = classify.iter_input(args.input)
     first = next(frames)  # a bad input is reported before the model is loaded
@@ -67,21 +85,21 @@ def _classify(args: argparse.Namespace) -> None:
     classify.write_output_chunks(chunks, args.output)
 
 
-def _readme(args: argparse.Namespace) -> None:
-    from analysis.readme import update_readme
+def _docs(args: argparse.Namespace) -> None:
+    from analysis.publish.docs import update_docs
 
-    stale = update_readme(check=args.check)
+    stale = update_docs(check=args.check)
     if stale and args.check:
         raise DataError(
-            f"README.md: tables differ from the pipeline outputs: {stale} (run `python -m analysis readme`)"
+            f"README.md and docs/ differ from the pipeline outputs: {stale} (run `python -m analysis docs`)"
         )
     logging.getLogger("analysis").info(
-        "README tables %s: %s", "checked" if args.check else "refreshed", stale or "all current"
+        "README and docs %s: %s", "checked" if args.check else "refreshed", stale or "all current"
     )
 
 
 def _manifest(args: argparse.Namespace) -> None:
-    from analysis.manifest import write_manifest
+    from analysis.publish.manifest import write_manifest
 
     write_manifest()
     logging.getLogger("analysis").info("wrote %s", paths.relative(paths.MANIFEST))
@@ -100,11 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     cls.add_argument("-o", "--output", help="output file: .jsonl (default) or .csv; standard output if omitted")
     cls.add_argument("--model", default=str(paths.MODEL), help="a model file from the train stage")
     cls.set_defaults(func=_classify)
+    checked = sub.add_parser("check-params", help="check all of params.yaml (every section, and across sections)")
+    checked.set_defaults(func=_check_params)
     manifest = sub.add_parser("manifest", help="write data/reporting/manifest.json (run after dvc repro)")
     manifest.set_defaults(func=_manifest)
-    readme = sub.add_parser("readme", help="copy the pipeline's Markdown tables into README.md")
-    readme.add_argument("--check", action="store_true", help="only compare; exit 1 if any table is stale")
-    readme.set_defaults(func=_readme)
+    docs = sub.add_parser(
+        "docs", help="refresh the numbers, tables and figures that README.md and docs/ quote from the outputs"
+    )
+    docs.add_argument("--check", action="store_true", help="only compare; exit 1 if anything is stale")
+    docs.set_defaults(func=_docs)
     sample = sub.add_parser("sample-annotations", help="draw the gold-standard sample (ids and strata only)")
     sample.add_argument("-o", "--output", default=str(paths.ANNOTATION_SAMPLE))
     sample.add_argument("--per-collection", type=int, default=180)
@@ -119,9 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
         "territorial cues; the gold table puts them in train only.",
     )
     supplement.add_argument("-o", "--output", required=True, help="the new sample file (never an existing one)")
-    supplement.add_argument("--fakes", type=int, default=150)
-    supplement.add_argument("--ucdp-iraq", type=int, default=120)
-    supplement.add_argument("--ucdp-syria", type=int, default=250)
+    supplement.add_argument(
+        "--per-collection",
+        nargs="+",
+        type=_count,
+        default=[("fakes", 150), ("ucdp_iraq", 120), ("ucdp_syria", 250)],
+        metavar="NAME=N",
+        help="how many to draw per collection (default: fakes=150 ucdp_iraq=120 ucdp_syria=250)",
+    )
     supplement.add_argument(
         "--exclude",
         nargs="+",
@@ -139,9 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
         "annotated and frozen, they are the test split, scored once.",
     )
     fresh.add_argument("-o", "--output", default=str(paths.ANNOTATION_FRESH_TEST))
-    fresh.add_argument("--fakes", type=int, default=200)
-    fresh.add_argument("--ucdp-iraq", type=int, default=250)
-    fresh.add_argument("--ucdp-syria", type=int, default=400)
+    fresh.add_argument(
+        "--per-collection",
+        nargs="+",
+        type=_count,
+        default=[("fakes", 200), ("ucdp_iraq", 250), ("ucdp_syria", 400)],
+        metavar="NAME=N",
+        help="how many to draw per collection (default: fakes=200 ucdp_iraq=250 ucdp_syria=400)",
+    )
     fresh.add_argument(
         "--exclude",
         nargs="+",

@@ -11,7 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = ROOT / "params.yaml"
-DVC_YAML = ROOT / "dvc.yaml"
+DVC_YAML = ROOT / "dvc.yaml"  # the study's pipeline
+CHECKS_DVC_YAML = ROOT / "checks" / "dvc.yaml"  # dev-only experiment records
+BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"  # the external yardstick
 
 DATA = ROOT / "data"
 RAW = DATA / "raw"
@@ -22,6 +24,9 @@ REPORTING = DATA / "reporting"
 METRICS = REPORTING / "metrics"
 FIGURES = REPORTING / "figures"
 TABLES = REPORTING / "tables"
+
+# check_params: the whole of params.yaml checked before any stage runs
+PARAMS_CHECK = DATA / "params_check.json"
 
 # clean
 DOCUMENTS = INTERIM / "documents.parquet"
@@ -60,8 +65,6 @@ DATASET_METRICS = METRICS / "datasets.json"
 MODEL = MODELS / "event_classifier.skops"
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
-SUPPLEMENT_ON_DEV = TABLES / "supplement_on_dev"
-REFIT_ON_DEV = TABLES / "refit_on_dev"
 
 # evaluate
 TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"
@@ -93,19 +96,25 @@ CREDIBILITY_TESTS = TABLES / "credibility_tests"
 LAG_BY_OUTLET = TABLES / "lag_by_outlet"
 LAG_BY_TYPE = TABLES / "lag_by_type"
 SELECTION_BY_TYPE = TABLES / "selection_by_type"
-NUMBERS = REPORTING / "numbers.tex"
+NUMBERS = REPORTING / "numbers.tex"  # one LaTeX macro per number quoted in prose
+NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated docs
+
+# the checks pipeline (checks/dvc.yaml): dev-only records of experiments, never test
+CHECKS = DATA / "checks"
+SUPPLEMENT_ON_DEV = CHECKS / "tables" / "supplement_on_dev"
+REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
+ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
 
 # the external yardstick (benchmarks/dvc.yaml)
-BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"
 BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
 BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
 BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
 BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
-ENCODER_STUDY_DEV = REPORTING / "benchmark" / "tables" / "encoder_on_study_dev"  # .csv/.md/.tex
 
 # the scale benchmark (benchmarks/bench_scale.py; a script, not a DVC stage)
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...
 SCALE_TABLE = REPORTING / "scale" / "scale_benchmark"  # .csv/.md/.tex, read into the README
+REPRO_TIMING = REPORTING / "timing" / "repro_timing"  # .csv/.md/.tex, benchmarks/bench_repro.py
 MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 
 # summarize

@@ -18,12 +18,15 @@ import time
 
 CHILD = """
 import json, resource, time
-from analysis import corpus, paths
+from analysis import paths
+from analysis.corpus import build
 from analysis.params import load_params
 t0 = time.perf_counter()
-raw = corpus.read_sources(paths.RAW, acquire=load_params("acquire"))
+acquire = load_params("acquire")
+raw = build.read_sources(paths.RAW, acquire=acquire)
 t1 = time.perf_counter()
-documents, reports, ledger = corpus.build_corpus(raw, params=load_params("clean"), seed=load_params("base").seed)
+documents, reports, ledger = build.build_corpus(raw, acquire=acquire, params=load_params("clean"),
+                                                seed=load_params("base").seed)
 t2 = time.perf_counter()
 print(json.dumps({"rows_in": len(ledger), "documents": len(documents), "reports": len(reports),
                   "read_s": t1 - t0, "clean_s": t2 - t1,

@@ -31,21 +31,25 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import corpus, paths, scale  # noqa: E402
+from analysis import paths  # noqa: E402
+from analysis.corpus import build, scale  # noqa: E402
 from analysis.io import write_table  # noqa: E402
-from analysis.params import COLLECTIONS, load_params  # noqa: E402
+from analysis.params import load_params  # noqa: E402
 
 CHILD = """
 import json, sys, tempfile, time
 from pathlib import Path
-from analysis import engine, inference, partitions, paths
+from analysis import engine, paths
+from analysis.corpus import partitions, scale
+from analysis.model import inference
 from analysis.params import EngineParams, load_params
 
 def main():
     corpus_dir, name, out_dir = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     base = load_params("engine")
     params = EngineParams(name, None, base.n_workers, base.partition_rows)
-    sources = {c: corpus_dir / f"{c}.csv" for c in ("fakes", "ucdp_iraq", "ucdp_syria")}
+    acquire = load_params("acquire")
+    sources = scale.scaled_specs(acquire, corpus_dir)
     with tempfile.TemporaryDirectory(dir=out_dir) as wd, engine.executor(params) as ex:
         t0 = time.perf_counter()
         stats = partitions.build_corpus_files(sources, params=load_params("clean"), seed=load_params("base").seed,
@@ -54,7 +58,8 @@ def main():
             out_ledger=out_dir / "ledger.parquet")
         t1 = time.perf_counter()
         n = inference.predict_files(out_dir / "documents.parquet", paths.MODEL, engine=ex,
-            workdir=Path(wd) / "predict", out=out_dir / "predictions.parquet")
+            workdir=Path(wd) / "predict", out=out_dir / "predictions.parquet",
+            articles=tuple(acquire.of_kind("articles")))
         t2 = time.perf_counter()
     print(json.dumps({**stats, "predicted": n, "clean_s": t1 - t0, "predict_s": t2 - t1}))
 
@@ -135,16 +140,17 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     seed = load_params("base").seed
-    raw = corpus.read_sources(paths.RAW, acquire=load_params("acquire"))
+    acquire = load_params("acquire")
+    raw = build.read_sources(paths.RAW, acquire=acquire)
     ledger = pd.read_parquet(paths.LEDGER)
     runs = []
     for size in args.sizes:
         corpus_dir = args.workdir / f"corpus-{size}"
         if not corpus_dir.exists():  # built whole, then renamed: an interrupted build is not reused
-            sources = scale.scaled_sources(raw, ledger, n_rows=size, seed=seed)
+            sources = scale.scaled_sources(raw, ledger, acquire=acquire, n_rows=size, seed=seed)
             partial = corpus_dir.with_name(corpus_dir.name + ".partial")
             shutil.rmtree(partial, ignore_errors=True)
-            scale.write_scaled_sources({c: sources[c] for c in COLLECTIONS}, partial)
+            scale.write_scaled_sources(sources, partial)
             partial.rename(corpus_dir)
         for engine in args.engines:
             out_dir = args.workdir / f"out-{size}-{engine}"

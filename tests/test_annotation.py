@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import annotation, paths
+from analysis import paths
 from analysis.__main__ import main as cli
+from analysis.labels import annotation
 
 
 def _docs():
@@ -69,7 +70,7 @@ def test_committed_supplement_redraws_exactly_from_the_current_corpus(corpus_tab
     assert cli(["sample-supplement", "-o", str(batch_1)]) == 0
     assert batch_1.read_bytes() == Path(first).read_bytes()
     batch_2 = tmp_path / "batch_2.csv"
-    counts = ["--fakes", "88", "--ucdp-iraq", "31", "--ucdp-syria", "320"]
+    counts = ["--per-collection", "fakes=88", "ucdp_iraq=31", "ucdp_syria=320"]
     exclude = ["--exclude", str(paths.ANNOTATION_SAMPLE), first]
     assert cli(["sample-supplement", *exclude, *counts, "-o", str(batch_2)]) == 0
     assert batch_2.read_bytes() == Path(second).read_bytes()
@@ -80,12 +81,10 @@ def test_committed_supplement_redraws_exactly_from_the_current_corpus(corpus_tab
             [
                 "sample-supplement",
                 *exclude,
-                "--fakes",
-                "999",
-                "--ucdp-iraq",
-                "999",
-                "--ucdp-syria",
-                "320",
+                "--per-collection",
+                "fakes=999",
+                "ucdp_iraq=999",
+                "ucdp_syria=320",
                 "-o",
                 str(more),
             ]
@@ -93,3 +92,20 @@ def test_committed_supplement_redraws_exactly_from_the_current_corpus(corpus_tab
         == 0
     )
     assert more.read_bytes() == batch_2.read_bytes()
+
+
+@pytest.mark.slow
+def test_committed_fresh_test_sample_redraws_exactly(corpus_tables, tmp_path, monkeypatch):
+    # the fresh test set: random, outside the text groups of every earlier sample; the command's
+    # defaults draw the committed file byte for byte, and none of its documents shares a group with them
+    documents = tmp_path / "documents.parquet"
+    corpus_tables[0].to_parquet(documents)
+    monkeypatch.setattr(paths, "DOCUMENTS", documents)
+    drawn = tmp_path / "test.csv"
+    assert cli(["sample-test", "-o", str(drawn)]) == 0
+    assert drawn.read_bytes() == paths.ANNOTATION_FRESH_TEST.read_bytes()
+    groups = corpus_tables[0].set_index("doc_id")["text_group"]
+    earlier = pd.concat(pd.read_csv(p) for p in (paths.ANNOTATION_SAMPLE, *paths.ANNOTATION_SUPPLEMENTS))
+    fresh = pd.read_csv(drawn)
+    assert not set(groups[fresh["doc_id"]]) & set(groups[earlier["doc_id"]])
+    assert fresh["collection"].value_counts().to_dict() == {"ucdp_syria": 400, "ucdp_iraq": 250, "fakes": 142}

@@ -4,9 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis import clean, corpus, readers
-from analysis.params import load_params
+from analysis.corpus import articles, build, events, readers
+from analysis.corpus import ledger as led
+from analysis.corpus.collections import read_collection
+from analysis.params import KIND_COLUMNS, load_params
 from analysis.stages._common import run
+
+SPECS = {spec.name: spec for spec in load_params("acquire").collections}
+UCDP_COLUMNS = list(KIND_COLUMNS["event_reports"])
 
 HEADER = "unit_id,article_title,article_content,source,date,location,labels\n"
 GOOD = '1,Title one,"Wed 05 Apr 2017 Title one. Rebels shelled the city on Monday, killing three.",sana,4/5/2017,aleppo,1\n'
@@ -18,11 +23,13 @@ def _fakes(tmp_path: Path, body: str, *, header: str = HEADER, encoding: str = "
     return path
 
 
+def _read_fakes(path: Path):
+    return read_collection(SPECS["fakes"], path)
+
+
 def _build_fakes(path: Path):
-    params = load_params("clean")
-    return clean.fakes_documents(
-        readers.read_fakes(path), max_text_chars=params.max_text_chars, language=params.language
-    )
+    documents, _, ledger = articles.documents(_read_fakes(path), spec=SPECS["fakes"], params=load_params("clean"))
+    return documents, ledger
 
 
 def _reason(ledger, row: int) -> str:
@@ -31,8 +38,9 @@ def _reason(ledger, row: int) -> str:
 
 def test_missing_column_names_file_and_column(tmp_path):
     path = _fakes(tmp_path, GOOD.replace(",1\n", "\n"), header=HEADER.replace(",labels", ""))
-    with pytest.raises(readers.DataError, match=r"FA-KES-Dataset.csv: missing column\(s\) \['labels'\]"):
-        readers.read_fakes(path)
+    pattern = r"FA-KES-Dataset.csv: missing column 'labels' \(acquire.collections\[fakes\].columns.credibility\)"
+    with pytest.raises(readers.DataError, match=pattern):
+        _read_fakes(path)
 
 
 def test_wrong_encoding_names_line_and_byte(tmp_path):
@@ -41,46 +49,46 @@ def test_wrong_encoding_names_line_and_byte(tmp_path):
         tmp_path, GOOD + '2,Café,"Rebels shelled the café district.",sana,4/5/2017,aleppo,1\n', encoding="latin-1"
     )
     with pytest.raises(readers.DataError, match=r"FA-KES-Dataset.csv: line 3: not valid UTF-8 \(byte 0xe9"):
-        readers.read_fakes(path)
+        _read_fakes(path)
 
 
 def test_empty_file_is_an_error(tmp_path):
     path = tmp_path / "FA-KES-Dataset.csv"
     path.write_text("")
     with pytest.raises(readers.DataError, match="empty file"):
-        readers.read_fakes(path)
+        _read_fakes(path)
 
 
 def test_missing_file_is_an_error(tmp_path):
     with pytest.raises(readers.DataError, match="file not found"):
-        readers.read_fakes(tmp_path / "nope.csv")
+        _read_fakes(tmp_path / "nope.csv")
 
 
 def test_truncated_row_is_a_ledgered_drop(tmp_path):
     # the last line was cut off after three fields
     path = _fakes(tmp_path, GOOD + "2,Title two,Rebels advanced")
     documents, ledger = _build_fakes(path)
-    assert _reason(ledger, 2) == clean.R_MALFORMED
+    assert _reason(ledger, 2) == led.R_MALFORMED
     assert list(documents["source_id"]) == ["1"]
 
 
 def test_empty_text_is_a_ledgered_drop(tmp_path):
     path = _fakes(tmp_path, GOOD + '2,Title two,"   ",sana,4/5/2017,aleppo,1\n')
     _, ledger = _build_fakes(path)
-    assert _reason(ledger, 2) == clean.R_EMPTY
+    assert _reason(ledger, 2) == led.R_EMPTY
 
 
 def test_unparseable_date_is_a_ledgered_drop(tmp_path):
     path = _fakes(tmp_path, GOOD + '2,Title two,"Rebels advanced on the town.",sana,2017-31-31,aleppo,1\n')
     _, ledger = _build_fakes(path)
-    assert _reason(ledger, 2) == clean.R_BAD_DATE
+    assert _reason(ledger, 2) == led.R_BAD_DATE
 
 
 def test_ten_megabyte_text_is_a_ledgered_drop(tmp_path):
     huge = "Rebels shelled the city. " * 420_000  # about 10 MB
     path = _fakes(tmp_path, GOOD + f'2,Huge,"{huge}",sana,4/5/2017,aleppo,1\n')
     documents, ledger = _build_fakes(path)
-    assert _reason(ledger, 2) == clean.R_TOO_LONG
+    assert _reason(ledger, 2) == led.R_TOO_LONG
     assert len(documents) == 1
 
 
@@ -99,36 +107,30 @@ def test_duplicate_id_different_text_keeps_both(tmp_path):
     )
     documents, ledger = _build_fakes(path)
     assert sorted(documents["doc_id"]) == ["fakes:1", "fakes:1~2"]
-    assert _reason(ledger, 2) == clean.R_KEPT_REPEATED_ID
+    assert _reason(ledger, 2) == led.R_KEPT_REPEATED_ID
 
 
-UCDP_HEADER = ",".join(readers.UCDP_COLUMNS) + "\n"
+UCDP_HEADER = ",".join(UCDP_COLUMNS) + "\n"
 
 
 def _ucdp_row(event_id: str, date: str, article: str) -> str:
-    values = {c: "" for c in readers.UCDP_COLUMNS}
+    values = {c: "" for c in UCDP_COLUMNS}
     values.update(id=event_id, date_start=date, source_article=article, country="Iraq", best="3", low="3", high="4")
-    return ",".join('"' + values[c].replace('"', '""') + '"' for c in readers.UCDP_COLUMNS) + "\n"
+    return ",".join('"' + values[c].replace('"', '""') + '"' for c in UCDP_COLUMNS) + "\n"
 
 
 def _build_ucdp(tmp_path, body):
     path = tmp_path / "conflict_data_irq.csv"
     path.write_text(UCDP_HEADER + body)
-    params = load_params("clean")
-    return clean.ucdp_documents(
-        readers.read_ucdp_csv(path, collection="ucdp_iraq"),
-        collection="ucdp_iraq",
-        window=params.study_window["ucdp_iraq"],
-        max_text_chars=params.max_text_chars,
-        language=params.language,
-    )
+    spec = SPECS["ucdp_iraq"]
+    return events.documents(read_collection(spec, path), spec=spec, params=load_params("clean"))
 
 
 def test_ucdp_duplicate_id_conflict_is_dropped_and_identical_row_merged(tmp_path):
     a = _ucdp_row("10", "2015-01-02", '"AFP,2015-01-03,Clashes kill 5 in Ramadi"')
     b = _ucdp_row("10", "2015-01-02", '"AFP,2015-01-03,Suicide bomber kills 9 in Baghdad"')
     documents, reports, ledger = _build_ucdp(tmp_path, a + a + b)
-    assert ledger.set_index("row")["reason"].to_dict() == {1: "kept", 2: clean.R_DUPLICATE_ROW, 3: clean.R_DUPLICATE_ID}
+    assert ledger.set_index("row")["reason"].to_dict() == {1: "kept", 2: led.R_DUPLICATE_ROW, 3: led.R_DUPLICATE_ID}
     assert len(documents) == 1 and len(reports) == 1
 
 
@@ -137,20 +139,20 @@ def test_ucdp_bad_event_date_and_window(tmp_path):
     bad_date = _ucdp_row("2", "someday", '"AFP,2015-01-03,Clashes kill 5 in Ramadi"')
     too_old = _ucdp_row("3", "2004-05-01", '"AFP,2004-05-02,Car bomb kills 9 in Baghdad"')
     _, _, ledger = _build_ucdp(tmp_path, ok + bad_date + too_old)
-    assert ledger.set_index("row")["reason"].to_dict() == {1: "kept", 2: clean.R_BAD_DATE, 3: clean.R_WINDOW}
+    assert ledger.set_index("row")["reason"].to_dict() == {1: "kept", 2: led.R_BAD_DATE, 3: led.R_WINDOW}
 
 
 def test_unreadable_rda_is_an_error(tmp_path):
     path = tmp_path / "ucdp_syria_df.rda"
     path.write_bytes(b"not an R file")
     with pytest.raises(readers.DataError, match="ucdp_syria_df.rda: cannot read as an R data file"):
-        readers.read_ucdp_rda(path, collection="ucdp_syria")
+        read_collection(SPECS["ucdp_syria"], path)
 
 
 def test_stage_reports_expected_errors_in_one_line(tmp_path, capsys):
     # a stage whose input is missing exits 1 with a single "error:" line, no traceback
     def main():
-        corpus.read_sources(tmp_path, acquire=load_params("acquire"))
+        build.read_sources(tmp_path, acquire=load_params("acquire"))
 
     with pytest.raises(SystemExit) as exc:
         run(main)

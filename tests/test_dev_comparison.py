@@ -6,10 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import comparison
+from analysis.checks.compare import dev_comparison
+from analysis.checks.supplement import supplement_on_dev
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
+from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
+
+GRID = threshold_grid(0.01)
 
 
 def _dev(**columns):
@@ -25,7 +29,7 @@ def test_dev_comparison_scores_each_variant_and_the_difference():
         "old": {"siege": np.array([0.9, 0.8, 0.1, 0.2])},  # positives ranked first: AP 1
         "new": {"siege": np.array([0.1, 0.2, 0.9, 0.8])},  # positives ranked last: AP (1/3 + 2/4) / 2
     }
-    table = comparison.dev_comparison(dev, probas, baseline="old", variant="new", seed=1).set_index("event_type")
+    table = dev_comparison(dev, probas, baseline="old", variant="new", grid=GRID, seed=1).set_index("event_type")
     assert table.loc["siege", "ap_old"] == 1.0
     assert table.loc["siege", "ap_new"] == pytest.approx((1 / 3 + 2 / 4) / 2, abs=1e-4)
     assert table.loc["siege", "ap_difference"] == pytest.approx(table.loc["siege", "ap_new"] - 1.0, abs=1e-4)
@@ -35,7 +39,7 @@ def test_dev_comparison_scores_each_variant_and_the_difference():
 
 def test_dev_comparison_refuses_an_empty_comparison():
     with pytest.raises(DataError, match="no event type is left to compare"):
-        comparison.dev_comparison(_dev(siege=[1, 0]), {"old": {}, "new": {}}, baseline="old", variant="new", seed=1)
+        dev_comparison(_dev(siege=[1, 0]), {"old": {}, "new": {}}, baseline="old", variant="new", grid=GRID, seed=1)
 
 
 def _supplement_case():
@@ -86,15 +90,15 @@ def test_supplement_on_dev_compares_only_types_both_variants_learn():
         "weak_weight": 1.0,
         "max_weak": 100,
         "min_dev_positives": 1,
+        "grid": GRID,
         "seed": 1,
+        "articles": (),
     }
-    table = comparison.supplement_on_dev(
-        documents, gold, weak, dev, train_only_strata=("supplement_territory",), **kwargs
-    )
+    table = supplement_on_dev(documents, gold, weak, dev, train_only_strata=("supplement_territory",), **kwargs)
     # without the supplement, the advance documents return as weak rows labelled "no advance":
     # advance has no positive and backs off to the rules, so it is not compared
     assert table["event_type"].tolist() == ["airstrike", "macro"]
     assert table.loc[0, "ap_with"] == table.loc[0, "ap_without"] == 1.0  # both separate the strikes
     # a gold table without any supplement document is an error, not a zero difference
     with pytest.raises(DataError, match="no document of the train-only strata"):
-        comparison.supplement_on_dev(documents, gold, weak, dev, train_only_strata=("other",), **kwargs)
+        supplement_on_dev(documents, gold, weak, dev, train_only_strata=("other",), **kwargs)

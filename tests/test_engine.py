@@ -8,15 +8,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import engine, inference, partitions, paths, readers, scale, study
+from analysis import engine, paths
+from analysis.corpus import articles, build, partitions, readers, scale
+from analysis.corpus.collections import read_collection
+from analysis.corpus.sources import sha256_file
 from analysis.io import write_parquet, write_parquet_chunks
-from analysis.params import COLLECTIONS, EngineParams, load_params
-from analysis.sources import sha256_file
+from analysis.model import classify, inference
+from analysis.params import KIND_COLUMNS, EngineParams, load_params
+from analysis.study import analyses
+
+ACQUIRE = load_params("acquire")
+SPECS = {spec.name: spec for spec in ACQUIRE.collections}
+UCDP_COLUMNS = list(KIND_COLUMNS["event_reports"])
 
 
 def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) -> None:
-    acquire = load_params("acquire")
-    sources = {c: raw_dir / acquire.for_collection(c).name for c in COLLECTIONS}
+    sources = {spec.name: (spec, raw_dir / spec.file) for spec in ACQUIRE.collections}
     with engine.executor(EngineParams(name, None, 2, chunk_rows)) as ex:
         partitions.build_corpus_files(
             sources,
@@ -35,9 +42,10 @@ def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) 
             engine=ex,
             workdir=out / "work-predict",
             out=out / "predictions.parquet",
+            articles=tuple(ACQUIRE.of_kind("articles")),
         )
         # the report stage's per-document join, on the same engine
-        labelled = study.labelled_documents_files(out / "documents.parquet", out / "predictions.parquet", engine=ex)
+        labelled = analyses.labelled_documents_files(out / "documents.parquet", out / "predictions.parquet", engine=ex)
     write_parquet(out / "labelled.parquet", labelled)
 
 
@@ -103,15 +111,23 @@ def test_repeated_article_plan_is_the_same_whole_or_in_chunks():
             "credibility": pd.array([1, 0, 0, 1, 1], dtype="Int8"),
         }
     )
-    plan = partitions.clean.repeated_article_plan(keys)
+    plan = articles.plan(keys, spec=SPECS["fakes"])
     assert plan.loc[3, "doc_id"] == "fakes:7" and not plan.loc[3, "first"]
     assert pd.isna(plan.loc[1, "credibility"])  # the merged rows disagree
     assert plan.loc[5, "doc_id"] == "fakes:9~2"
     # the plan is made on all keys; applying it to one chunk at a time gives the same documents
     rows = keys.assign(text="t", title="", published=pd.Timestamp("2017-01-01"), collection="fakes", source_file="f")
-    whole, _ = partitions.clean.apply_repeated_article_plan(rows, plan)
-    parts = [partitions.clean.apply_repeated_article_plan(rows.iloc[i : i + 2], plan)[0] for i in (0, 2, 4)]
-    pd.testing.assert_frame_equal(whole, pd.concat(parts))
+    rows = rows.assign(title_raw="", text_raw="t", outlet_raw="SANA", date_raw="1/1/2017", location_raw="")
+    rows = rows.assign(credibility_raw="", informative=True)
+    params = load_params("clean")
+    whole = articles.build(rows, plan, spec=SPECS["fakes"], params=params)
+    parts = [articles.build(rows.iloc[i : i + 2], plan, spec=SPECS["fakes"], params=params) for i in (0, 2, 4)]
+    for k in range(3):  # documents, reports, ledger (sorted and typed once, on the whole table)
+        chunked = pd.concat([p[k] for p in parts], ignore_index=True)
+        key = ["row"] if "row" in chunked else ["doc_id"]
+        pd.testing.assert_frame_equal(
+            whole[k].sort_values(key, ignore_index=True), chunked.sort_values(key, ignore_index=True), check_dtype=False
+        )
 
 
 def test_scaled_corpus_is_seeded_and_perturbs_only_words():
@@ -120,13 +136,13 @@ def test_scaled_corpus_is_seeded_and_perturbs_only_words():
             {
                 "row": [1, 2],
                 "source_id": ["11", "12"],
-                **{c: ["x"] * 2 for c in readers.UCDP_COLUMNS if c != "id"},
+                **{c: ["x"] * 2 for c in UCDP_COLUMNS if c != "id"},
             }
         ).assign(source_article=['"Reuters,2016-10-17,troops advance on the city"', '"AFP,2016-10-18,air strike"'])
     }
     ledger = pd.DataFrame({"collection": ["ucdp_iraq"] * 2, "row": [1, 2], "fate": ["kept", "dropped"]})
-    a = scale.scaled_sources(raw, ledger, n_rows=50, seed=3, drop_word=0.3)["ucdp_iraq"]
-    b = scale.scaled_sources(raw, ledger, n_rows=50, seed=3, drop_word=0.3)["ucdp_iraq"]
+    a = scale.scaled_sources(raw, ledger, acquire=ACQUIRE, n_rows=50, seed=3, drop_word=0.3)["ucdp_iraq"]
+    b = scale.scaled_sources(raw, ledger, acquire=ACQUIRE, n_rows=50, seed=3, drop_word=0.3)["ucdp_iraq"]
     pd.testing.assert_frame_equal(a, b)
     assert a["id"].is_unique and len(a) == 50
     # only the kept row is drawn; outlet and date survive every perturbation
@@ -153,8 +169,6 @@ def test_documents_written_by_the_clean_stage_are_row_grouped_for_partitioned_re
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 def test_classify_input_streams_in_chunks(tmp_path, suffix):
-    from analysis import classify
-
     frame = pd.DataFrame({"id": [str(i) for i in range(5)], "text": [f"text {i}" for i in range(5)]})
     path = tmp_path / f"in{suffix}"
     if suffix == ".csv":
@@ -167,8 +181,6 @@ def test_classify_input_streams_in_chunks(tmp_path, suffix):
 
 
 def test_classify_output_streams_jsonl_and_csv(tmp_path):
-    from analysis import classify
-
     parts = [pd.DataFrame({"id": ["a"], "labels": ["siege"]}), pd.DataFrame({"id": ["b"], "labels": [""]})]
     assert classify.write_output_chunks(iter(parts), str(tmp_path / "o.csv")) == 2
     assert (tmp_path / "o.csv").read_text() == "id,labels\na,siege\nb,\n"  # one header
@@ -177,7 +189,7 @@ def test_classify_output_streams_jsonl_and_csv(tmp_path):
 
 
 def _ucdp_row(event_id, date, headline, **extra):
-    row = dict.fromkeys(readers.UCDP_COLUMNS, "")
+    row = dict.fromkeys(UCDP_COLUMNS, "")
     row.update(
         id=event_id,
         date_start=date,
@@ -227,18 +239,11 @@ def test_partitioned_clean_equals_the_in_memory_build_on_awkward_partitions(tmp_
     )
     syria = pd.DataFrame([_ucdp_row("20", "2017-01-01", "Shelling of Douma", country="Syria")])
     files = {"fakes": fakes, "ucdp_iraq": iraq, "ucdp_syria": syria}
-    sources = {}
+    sources = scale.scaled_specs(ACQUIRE, tmp_path)  # every collection as <name>.csv
     for name, frame in files.items():
-        sources[name] = tmp_path / f"{name}.csv"
-        frame.to_csv(sources[name], index=False)
-    raw = {
-        "fakes": readers.read_fakes(sources["fakes"]),
-        "ucdp_iraq": readers.read_ucdp_csv(sources["ucdp_iraq"], collection="ucdp_iraq"),
-        "ucdp_syria": readers.read_ucdp_csv(sources["ucdp_syria"], collection="ucdp_syria"),
-    }
-    from analysis import corpus
-
-    memory = corpus.build_corpus(raw, params=load_params("clean"), seed=1)
+        frame.to_csv(sources[name][1], index=False)
+    raw = {name: read_collection(spec, path) for name, (spec, path) in sources.items()}
+    memory = build.build_corpus(raw, acquire=ACQUIRE, params=load_params("clean"), seed=1)
     out = tmp_path / "out"
     partitions.build_corpus_files(
         sources,

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import gold, paths
+from analysis import paths
 from analysis.errors import DataError
+from analysis.labels import gold
 from analysis.params import SPLIT_STRATA, load_params
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import classify, evaluate, persist
 from analysis.__main__ import main as cli
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
+from analysis.model import classify, evaluate, persist
 from analysis.params import load_params
 
 # a small hand-written training set: enough to fit, not a model of anything
@@ -29,7 +29,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def small_model():
-    from analysis.model import EventClassifier
+    from analysis.model.classifier import EventClassifier
 
     labels = pd.DataFrame({t: [False] * len(TEXTS) for t in EVENT_TYPES})
     for i, text in enumerate(TEXTS):
@@ -137,9 +137,9 @@ def test_model_bytes_are_identical_across_processes():
 
     code = (
         "import hashlib, pandas as pd\n"
-        "from analysis import persist\n"
+        "from analysis.model import persist\n"
         "from analysis.codebook import EVENT_TYPES\n"
-        "from analysis.model import EventClassifier\n"
+        "from analysis.model.classifier import EventClassifier\n"
         "from analysis.params import load_params\n"
         "texts = pd.Series(['Warplanes struck the town', 'Artillery shelled the district', 'Rebels captured the village'] * 4)\n"
         "labels = pd.DataFrame({t: [t == 'airstrike', t == 'shelling', t == 'advance'] * 4 for t in EVENT_TYPES})\n"

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from analysis import paths
-from analysis.params import ParamsError, load_params
+from analysis.params import ParamsError, check_params, load_params
 
 
 def _write(tmp_path: Path, mutate) -> Path:
@@ -23,9 +23,17 @@ def test_project_params_load_into_frozen_dataclasses():
         clean.max_text_chars = 1  # frozen
 
 
-def test_every_collection_has_a_pinned_source():
+def test_every_collection_declares_its_kind_and_a_pinned_file():
     acquire = load_params("acquire")
-    assert {s.collection for s in acquire.sources} == {"fakes", "ucdp_iraq", "ucdp_syria"}
+    assert acquire.kinds() == {"fakes": "articles", "ucdp_iraq": "event_reports", "ucdp_syria": "event_reports"}
+    assert all(len(c.sha256) == 64 and c.source().sha256 == c.sha256 for c in acquire.collections)
+
+
+def test_train_section_is_the_model_spec_plus_tuning():
+    # one field list: the train section's model fields are ModelSpec's, and spec() carries them
+    train = load_params("train")
+    spec = train.spec()
+    assert type(spec).__name__ == "ModelSpec" and spec.c == train.c and not hasattr(spec, "threshold_step")
 
 
 @pytest.mark.parametrize(
@@ -56,7 +64,25 @@ def test_every_collection_has_a_pinned_source():
         # a missing key
         ("acquire", lambda d: d["acquire"].pop("retries"), r"acquire: missing key\(s\) \['retries'\]"),
         # a malformed hash pin
-        ("acquire", lambda d: d["acquire"]["sources"][0].update(sha256="xyz"), r"sha256 must be 64 hex digits"),
+        ("acquire", lambda d: d["acquire"]["collections"][0].update(sha256="xyz"), r"sha256 must be 64 lower-case hex"),
+        # an unknown kind of collection
+        (
+            "acquire",
+            lambda d: d["acquire"]["collections"][0].update(kind="tweets"),
+            r"acquire.collections\[fakes\].kind: must be one of \['articles', 'event_reports'\]",
+        ),
+        # a column mapping key the kind does not know
+        (
+            "acquire",
+            lambda d: d["acquire"]["collections"][0]["columns"].update(body="article_content"),
+            r"acquire.collections\[fakes\].columns: unknown logical column\(s\) \['body'\]",
+        ),
+        # two collections with one name
+        (
+            "acquire",
+            lambda d: d["acquire"]["collections"][1].update(name="fakes"),
+            r"acquire.collections: names must be unique",
+        ),
         # a reversed study window
         (
             "clean",
@@ -86,3 +112,30 @@ def test_bad_values_are_rejected_with_the_key_named(tmp_path, section, mutate, m
 def test_unknown_section_is_rejected():
     with pytest.raises(ParamsError, match="unknown params section 'cleaning'"):
         load_params("cleaning")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        # a section nobody reads is a typo, not a setting
+        (lambda d: d.update(bogus={"x": 1}), r"unknown section\(s\) \['bogus'\]"),
+        # a bad value in a section of a later stage is caught before any stage runs
+        (lambda d: d["train"].update(c=-1.0), r"train.c: must be > 0, got -1.0"),
+        # a study window for a collection that is not declared, or not an event collection
+        (
+            lambda d: d["clean"]["study_window"].update(fakes={"start_year": 2014, "end_year": 2015}),
+            r"\['fakes'\]: not",
+        ),
+        (lambda d: d["report"]["dynamics_windows"].update(gdelt=["2016-01-01", "2017-01-01"]), r"\['gdelt'\]: not"),
+        # a missing section
+        (lambda d: d.pop("evaluate"), r"missing section\(s\) \['evaluate'\]"),
+    ],
+)
+def test_check_params_checks_the_whole_file(tmp_path, mutate, message):
+    bad = _write(tmp_path, mutate)
+    with pytest.raises(ParamsError, match=message):
+        check_params(path=bad)
+
+
+def test_check_params_accepts_the_project_file():
+    assert set(check_params()) >= {"base", "acquire", "train", "report"}

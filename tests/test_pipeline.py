@@ -6,7 +6,7 @@ import pandas as pd
 import pyreadr
 import pytest
 
-from analysis import corpus
+from analysis.corpus import build
 from analysis.params import load_params
 
 pytestmark = pytest.mark.slow
@@ -102,6 +102,8 @@ def test_cleaning_removed_known_debris(corpus_tables):
 
 
 def test_build_is_deterministic(raw_frames, corpus_tables):
-    again = corpus.build_corpus(raw_frames, params=load_params("clean"), seed=load_params("base").seed)
+    again = build.build_corpus(
+        raw_frames, acquire=load_params("acquire"), params=load_params("clean"), seed=load_params("base").seed
+    )
     for first, second in zip(corpus_tables, again, strict=True):
         pd.testing.assert_frame_equal(first, second)

@@ -23,15 +23,16 @@ def test_plots_template_loads_vega_locally():
     assert "../docs/plots_template.html" in (paths.ROOT / ".dvc" / "config").read_text()
 
 
-def test_readme_figures_and_tables_are_named_in_dvc_yaml():
+def test_docs_figures_and_tables_are_named_in_a_pipeline():
     import re
 
-    readme = (paths.ROOT / "README.md").read_text()
-    dvc = paths.DVC_YAML.read_text()
-    dvc += paths.BENCHMARK_DVC_YAML.read_text()
-    for name in re.findall(r"docs/figures/([a-z0-9_]+)\.png", readme):
+    from analysis.publish.docs import documents
+
+    text = "".join(d.read_text() for d in documents())
+    dvc = "".join(p.read_text() for p in (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML))
+    for name in re.findall(r"figures/([a-z0-9_]+)\.png", text):
         assert f"figures/{name}.png" in dvc, name
     scripted = {paths.SCALE_TABLE.name}  # written by benchmarks/bench_scale.py, not by a stage
     assert "write_table(paths.SCALE_TABLE" in (paths.ROOT / "benchmarks" / "bench_scale.py").read_text()
-    for name in re.findall(r"<!-- ([a-z0-9_]+):start -->", readme):
+    for name in re.findall(r"<!-- ([a-z0-9_]+):start -->", text):
         assert f"tables/{name}.md" in dvc or name in scripted, name

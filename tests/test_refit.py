@@ -2,22 +2,22 @@
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import comparison
+from analysis.checks.refit import refit_on_dev
 from analysis.codebook import EVENT_TYPES
-from analysis.datasets import SET_COLUMNS
 from analysis.errors import DataError
-from analysis.model import EventClassifier, train_classifier
+from analysis.model.classifier import EventClassifier, train_classifier
+from analysis.model.datasets import SET_COLUMNS
+from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 
 PLACES = ("north", "south", "east", "west", "old", "new", "upper", "lower")
 
 
 def _set(prefix: str, rows: list[tuple[str, dict]]) -> pd.DataFrame:
-    """A training or dev set (analysis.datasets.SET_COLUMNS) from (text, {type: True}) rows."""
+    """A training or dev set (analysis.model.datasets.SET_COLUMNS) from (text, {type: True}) rows."""
     frame = pd.DataFrame(
         {
             "doc_id": [f"ucdp_iraq:{prefix}{i:03d}" for i in range(len(rows))],
@@ -68,7 +68,7 @@ def test_train_classifier_tunes_on_dev_then_refits_on_train_and_dev(spec):
     train = _set("t", _rows(PLACES[:6]))
     # dev alone holds "overran" for advance: only a model that saw dev can learn it
     dev = _set("d", [(f"Militants overran the {p} outpost", {"advance": True}) for p in PLACES] + _rows(PLACES[6:]))
-    kwargs = {"spec": spec, "voting_lfs": [], "grid": np.round(np.arange(0.05, 0.951, 0.05), 2), "seed": 1}
+    kwargs = {"spec": spec, "voting_lfs": [], "grid": threshold_grid(0.05), "seed": 1}
     kept, thresholds = train_classifier(train, dev, refit_on_dev=False, **kwargs)
     refit, refit_thresholds = train_classifier(train, dev, refit_on_dev=True, **kwargs)
     # thresholds are tuned once, on dev, with the train-only model, whichever model is kept
@@ -87,9 +87,9 @@ def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
     dev_rows += [(f"Fighters in the {p} town surrendered", {"surrender": True}) for p in PLACES[:3]]
     dev = _set("d", dev_rows)
     gold = pd.DataFrame({"doc_id": dev["doc_id"], "text_group": dev["doc_id"]})
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    grid = threshold_grid(0.01)
     kwargs = {"spec": spec, "voting_lfs": [], "grid": grid, "repeats": 2, "seed": 1}
-    table = comparison.refit_on_dev(train, dev, gold, min_dev_positives=3, **kwargs).set_index("event_type")
+    table = refit_on_dev(train, dev, gold, min_dev_positives=3, **kwargs).set_index("event_type")
     # only the types the train-only model learns, plus the macro row: surrender is left out
     assert table.index.tolist() == ["advance", "airstrike", "macro"]
     assert list(table.columns[:5]) == ["n_pos_dev", "ap_train_only", "f1_train_only", "ap_refit", "f1_refit"]
@@ -101,7 +101,7 @@ def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
     assert table.loc["airstrike", "ap_train_only"] == table.loc["airstrike", "ap_refit"] == 1.0
     # too few dev positives for any learned type is an error, not an empty table
     with pytest.raises(DataError, match="no learned event type has 17 or more dev positives"):
-        comparison.refit_on_dev(train, dev, gold, min_dev_positives=17, **kwargs)
+        refit_on_dev(train, dev, gold, min_dev_positives=17, **kwargs)
 
 
 def test_refit_refuses_data_that_cannot_learn_a_tuned_type(spec):

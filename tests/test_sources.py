@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import sources
+from analysis.corpus import sources
 from analysis.params import SourceSpec
 
 pytestmark = pytest.mark.network
@@ -58,7 +58,7 @@ def server():
 
 
 def _spec(url: str, sha: str = GOOD_SHA) -> SourceSpec:
-    return SourceSpec(name="corpus.csv", collection="fakes", url=url, sha256=sha, mirror_path="corpus/corpus.csv")
+    return SourceSpec("corpus.csv", sha, url=url, mirror_path="corpus/corpus.csv")
 
 
 def _acquire(spec, dest, mirror=None):

@@ -4,10 +4,12 @@ import multiprocessing
 
 import pandas as pd
 
-from analysis import benchmark, figures, paths
+from analysis import paths
 from analysis.io import write_csv, write_table
 from analysis.params import load_params
 from analysis.stages._common import run
+from analysis.study.style import save
+from analysis.yardstick import benchmark, figures
 
 
 def _one(task: str) -> dict:
@@ -21,6 +23,7 @@ def _one(task: str) -> dict:
         c_grid=params.c_grid,
         cv_folds=params.cv_folds,
         seed=load_params("base").seed,
+        threshold_step=load_params("train").threshold_step,
         encoder=params.encoder,
         encoder_weights=params.encoder_weights,
     )
@@ -43,7 +46,7 @@ def main() -> None:
         comparison,
         caption="Our classifier family against published BERT-base and ConfliBERT scores (Hu et al. 2022, Table 3).",
     )
-    figures.save(figures.benchmark_score_vs_compute(comparison), paths.BENCHMARK_FIGURE)
+    save(figures.benchmark_score_vs_compute(comparison), paths.BENCHMARK_FIGURE)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Stage ``benchmark_acquire`` (benchmarks/dvc.yaml): the six ConfliBERT tasks, pinned by sha256."""
 
-from analysis import paths, sources
+from analysis import paths
+from analysis.corpus import sources
 from analysis.params import load_params
 from analysis.stages._common import run
 

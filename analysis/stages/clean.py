@@ -2,16 +2,17 @@
 
 import tempfile
 
-from analysis import engine, partitions, paths
-from analysis.params import COLLECTIONS, load_params
+from analysis import engine, paths
+from analysis.corpus import partitions
+from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Stream the three sources through the partitioned clean on the configured engine."""
+    """Stream every collection through the partitioned clean, by its kind, on the configured engine."""
     acquire = load_params("acquire")
     engine_params = load_params("engine")
-    sources = {c: paths.RAW / acquire.for_collection(c).name for c in COLLECTIONS}
+    sources = {spec.name: (spec, paths.raw_file(spec.file)) for spec in acquire.collections}
     paths.INTERIM.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(dir=paths.INTERIM, prefix=".clean-") as workdir,

@@ -4,9 +4,12 @@ import json
 
 import pandas as pd
 
-from analysis import evaluate, paths, persist, rules
+from analysis import paths
 from analysis.codebook import EVENT_TYPES
 from analysis.io import write_json, write_parquet, write_table
+from analysis.labels import combine
+from analysis.labels.functions import apply_lfs
+from analysis.model import evaluate, persist
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -21,10 +24,10 @@ def main() -> None:
     proba = model.predict_proba(test["text"])
     systems = {
         "classifier": model.labels_from_proba(proba),
-        "weak_labels": rules.weak_labels(
-            rules.apply_lfs(test["text"]), use=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
+        "weak_labels": combine.weak_labels(
+            apply_lfs(test["text"]), use=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
         ),
-        "keyword_rules": rules.keyword_labels(test["text"]),
+        "keyword_rules": combine.keyword_labels(test["text"]),
         # the round-1 gold train: the supplement was drawn by cues, so its label sets are no prior
         "majority": evaluate.majority_labels(
             train[train["source"].eq("gold") & ~train["stratum"].isin(load_params("gold").train_only_strata)],

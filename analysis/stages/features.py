@@ -2,9 +2,10 @@
 
 import pandas as pd
 
-from analysis import datasets, paths
+from analysis import paths
 from analysis.codebook import EVENT_TYPES
 from analysis.io import write_json, write_parquet
+from analysis.model import datasets
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -13,16 +14,17 @@ def main() -> None:
     """Assemble the three sets, keeping sealed documents and gold text groups out of training."""
     seed = load_params("base").seed
     params = load_params("features")
+    articles = load_params("acquire").of_kind("articles")
     documents = pd.read_parquet(paths.DOCUMENTS)
     gold = pd.read_parquet(paths.GOLD)
     weak = pd.read_parquet(paths.WEAK_LABELS, columns=["doc_id", *EVENT_TYPES])
     train = datasets.training_set(
-        documents, gold, weak, weak_weight=params.weak_weight, max_weak=params.max_weak, seed=seed
+        documents, gold, weak, weak_weight=params.weak_weight, max_weak=params.max_weak, seed=seed, articles=articles
     )
     sets = {
         "train": train,
-        "dev": datasets.gold_set(documents, gold, split="dev"),
-        "test": datasets.gold_set(documents, gold, split="test"),
+        "dev": datasets.gold_set(documents, gold, split="dev", articles=articles),
+        "test": datasets.gold_set(documents, gold, split="test", articles=articles),
     }
     for name, path in (("train", paths.TRAIN_SET), ("dev", paths.DEV_SET), ("test", paths.TEST_SET)):
         write_parquet(path, sets[name])

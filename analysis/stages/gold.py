@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from analysis import gold, paths
+from analysis import paths
 from analysis.io import write_json, write_parquet, write_table
+from analysis.labels import gold
 from analysis.params import load_params
 from analysis.stages._common import run
 

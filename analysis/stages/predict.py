@@ -2,7 +2,8 @@
 
 import tempfile
 
-from analysis import engine, inference, paths
+from analysis import engine, paths
+from analysis.model import inference
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -10,11 +11,14 @@ from analysis.stages._common import run
 def main() -> None:
     """Apply the trained classifier to all documents (sealed ones included, flagged), per row group."""
     paths.PROCESSED.mkdir(parents=True, exist_ok=True)
+    articles = tuple(load_params("acquire").of_kind("articles"))
     with (
         tempfile.TemporaryDirectory(dir=paths.PROCESSED, prefix=".predict-") as workdir,
         engine.executor(load_params("engine")) as executor,
     ):
-        inference.predict_files(paths.DOCUMENTS, paths.MODEL, engine=executor, workdir=workdir, out=paths.PREDICTIONS)
+        inference.predict_files(
+            paths.DOCUMENTS, paths.MODEL, engine=executor, workdir=workdir, out=paths.PREDICTIONS, articles=articles
+        )
 
 
 if __name__ == "__main__":

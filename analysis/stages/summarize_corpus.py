@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from analysis import paths, tables
+from analysis import paths
+from analysis.corpus import summary
 from analysis.io import write_json, write_table
 from analysis.stages._common import run
 
@@ -12,10 +13,10 @@ def main() -> None:
     documents = pd.read_parquet(paths.DOCUMENTS)
     reports = pd.read_parquet(paths.REPORTS)
     ledger = pd.read_parquet(paths.LEDGER)
-    summary = tables.corpus_summary(documents, reports)
-    write_table(paths.CORPUS_SUMMARY, summary, caption="The corpus at a glance.")
-    write_table(paths.LEDGER_SUMMARY, tables.ledger_summary(ledger), caption="Fate of every input row.")
-    total = summary.set_index("collection").loc["all"]
+    table = summary.corpus_summary(documents, reports)
+    write_table(paths.CORPUS_SUMMARY, table, caption="The corpus at a glance.")
+    write_table(paths.LEDGER_SUMMARY, summary.ledger_summary(ledger), caption="Fate of every input row.")
+    total = table.set_index("collection").loc["all"]
     write_json(
         paths.CLEAN_METRICS,
         {

@@ -4,25 +4,26 @@ import json
 
 import pandas as pd
 
-from analysis import paths, persist
+from analysis import paths
 from analysis.io import write_table
-from analysis.model import train_classifier
+from analysis.model import persist
+from analysis.model.classifier import train_classifier
+from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
     """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save with skops."""
-    seed = load_params("base").seed
     params = load_params("train")
     model, thresholds = train_classifier(
         pd.read_parquet(paths.TRAIN_SET),
         pd.read_parquet(paths.DEV_SET),
         spec=params.spec(),
         voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
-        grid=params.threshold_grid(),
+        grid=threshold_grid(params.threshold_step),
         refit_on_dev=params.refit_on_dev,
-        seed=seed,
+        seed=load_params("base").seed,
     )
     persist.save(paths.MODEL, model)
     write_table(

@@ -1,0 +1,1 @@
+"""Raw files -> documents, reports and the ledger (stages ``acquire``, ``clean``, ``summarize_corpus``)."""

@@ -1,0 +1,1 @@
+"""Documents -> labels: the codebook's cues, labelling functions, weak labels, annotation samples and gold."""

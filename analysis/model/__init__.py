@@ -1,0 +1,1 @@
+"""Labelled documents -> the event-type classifier, its thresholds, scores and predictions."""

@@ -1,0 +1,282 @@
+"""The event-type classifier: one calibrated linear model per type over the features, per-type thresholds.
+
+:class:`EventClassifier` keeps the fitted features, the per-type models and the
+per-type decision thresholds together, so one skops file holds everything needed
+to classify new text (``python -m analysis classify``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+from tqdm.auto import tqdm
+
+from analysis.codebook import EVENT_TYPES
+from analysis.errors import DataError
+from analysis.labels.combine import weak_labels
+from analysis.labels.functions import apply_lfs, labeling_functions
+from analysis.model.features import RuleFeatures, fit_features
+from analysis.model.thresholds import best_threshold, f1_by_threshold
+from analysis.params import ModelSpec
+
+log = logging.getLogger(__name__)
+
+
+def calibrated_model(spec: ModelSpec, *, seed: int) -> CalibratedClassifierCV:
+    """One type's model, unfitted: the linear model of ``spec`` inside Platt (or isotonic) calibration.
+
+    The calibration folds are stratified and seeded, so a refit on the same data gives the
+    same model.
+    """
+    folds = StratifiedKFold(spec.calibration_folds, shuffle=True, random_state=seed)
+    if spec.classifier == "svm":
+        base = LinearSVC(C=spec.c, class_weight=spec.class_weight, max_iter=5000, random_state=seed)
+    else:
+        base = LogisticRegression(C=spec.c, class_weight=spec.class_weight, max_iter=2000, random_state=seed)
+    return CalibratedClassifierCV(base, method=spec.calibration, cv=folds)
+
+
+class EventClassifier:
+    """Multi-label event-type classifier with per-type thresholds.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        Feature and model hyper-parameters.
+    seed : int
+        Seed for the linear models and the calibration folds.
+    """
+
+    def __init__(self, spec: ModelSpec, *, seed: int) -> None:
+        self.spec = spec
+        self.seed = seed
+        self.event_types = list(EVENT_TYPES)
+        self.thresholds = {t: 0.5 for t in self.event_types}
+
+    def fit(
+        self,
+        texts: pd.Series,
+        labels: pd.DataFrame,
+        *,
+        sample_weight: np.ndarray | None = None,
+        voting_lfs: list[str] | None = None,
+        learn: list[str] | None = None,
+    ) -> EventClassifier:
+        """Fit the vectorisers on ``texts`` (training data only) and one calibrated model per type.
+
+        A type with fewer than ``spec.min_positives`` training positives cannot be learned
+        reliably; it *backs off* to the weak-label rules (majority vote of ``voting_lfs``,
+        default all LFs), whose vote (0 or 1) becomes its probability. ``learn``, if given,
+        limits the learned types to those named (the others back off too).
+        """
+        self.features_, x = fit_features(self.spec, texts)
+        return self.fit_matrix(x, labels, sample_weight=sample_weight, voting_lfs=voting_lfs, learn=learn)
+
+    def fit_matrix(
+        self,
+        x: sparse.csr_matrix,
+        labels: pd.DataFrame,
+        *,
+        sample_weight: np.ndarray | None = None,
+        voting_lfs: list[str] | None = None,
+        learn: list[str] | None = None,
+    ) -> EventClassifier:
+        """Fit one calibrated model per type on a ready feature matrix, one row per ``labels`` row.
+
+        :meth:`fit` calls it after fitting the features; a dev-only comparison may call it
+        with extra columns stacked beside them, and then score with :meth:`learned_proba`.
+        Types back off to the rules as in :meth:`fit`.
+        """
+        weight = np.ones(x.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.voting_lfs = list(voting_lfs) if voting_lfs is not None else [lf.name for lf in labeling_functions()]
+        self.models_: dict[str, object] = {}
+        for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
+            y = labels[t].to_numpy().astype(int)
+            if learn is not None and t not in learn:
+                self.models_[t] = "rules"
+                continue
+            if y.sum() < self.spec.min_positives or len(y) - y.sum() < self.spec.calibration_folds:
+                self.models_[t] = "rules"
+                log.warning(
+                    "%s: %d training positives (< %d); backing off to the rules",
+                    t,
+                    int(y.sum()),
+                    self.spec.min_positives,
+                )
+                continue
+            self.models_[t] = calibrated_model(self.spec, seed=self.seed).fit(x, y, sample_weight=weight)
+        return self
+
+    def refit(
+        self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
+    ) -> EventClassifier:
+        """Return a new classifier fitted on other data that keeps this one's thresholds.
+
+        It learns the same types as this one (the others back off to the same voting
+        functions), so every threshold stays attached to the kind of model it was tuned
+        for: a type that only reaches ``spec.min_positives`` in the new data would
+        otherwise be learned with an untuned threshold of 0.5.
+
+        Parameters
+        ----------
+        texts : Series
+            The new training texts (the classifier's input, as :func:`model_input` builds it).
+        labels : DataFrame
+            One boolean column per event type, one row per text.
+        sample_weight : ndarray, optional
+            Per-text weights; default 1.
+
+        Returns
+        -------
+        EventClassifier
+            A new fitted classifier with this one's spec, seed, voting functions and thresholds.
+
+        Raises
+        ------
+        DataError
+            If the new data leave a learned type with too few positives to learn it.
+        """
+        new = EventClassifier(self.spec, seed=self.seed).fit(
+            texts, labels, sample_weight=sample_weight, voting_lfs=self.voting_lfs, learn=self.learned_types()
+        )
+        if new.learned_types() != self.learned_types():
+            lost = sorted(set(self.learned_types()) - set(new.learned_types()))
+            raise DataError(f"refit: too few training positives to learn {lost} again; its thresholds would not fit")
+        new.thresholds = dict(self.thresholds)
+        return new
+
+    def learned_types(self) -> list[str]:
+        """Return the types with a learned model, in codebook order (the others back off to the rules)."""
+        return [t for t in self.event_types if not isinstance(self.models_[t], str)]
+
+    def learned_proba(self, x: sparse.csr_matrix) -> dict[str, np.ndarray]:
+        """Return the learned types' calibrated probabilities for a matrix laid out as in fitting."""
+        return {t: self.models_[t].predict_proba(x)[:, 1] for t in self.learned_types()}
+
+    def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
+        """Return calibrated probabilities, one column ``p_<type>`` per type."""
+        backoff = [t for t in self.event_types if t not in self.learned_types()]
+        # the rules run once: their votes feed both the stacked features and the back-off types
+        votes = apply_lfs(pd.Series(list(texts))) if (backoff or self.spec.rule_features) else None
+        learned = self.learned_proba(self._features(texts, votes))
+        weak = weak_labels(votes, use=self.voting_lfs) if backoff else None
+        out = {f"p_{t}": learned[t] if t in learned else weak[t].to_numpy(dtype=float) for t in self.event_types}
+        return pd.DataFrame(out, index=texts.index)
+
+    def _features(self, texts: pd.Series, votes: pd.DataFrame | None) -> sparse.csr_matrix:
+        """Transform like ``features_`` (word, char, rules, in that order), reusing precomputed votes."""
+        blocks = []
+        for name, transformer in self.features_.transformer_list:
+            if name == "rules":
+                blocks.append(RuleFeatures.from_votes(votes))
+            else:
+                blocks.append(transformer.transform(texts))
+        return sparse.hstack(blocks, format="csr")
+
+    def predict(self, texts: pd.Series) -> pd.DataFrame:
+        """Return boolean labels, one column per type, using the per-type thresholds."""
+        return self.labels_from_proba(self.predict_proba(texts))
+
+    def labels_from_proba(self, proba: pd.DataFrame) -> pd.DataFrame:
+        """Apply the per-type thresholds to a frame of ``p_<type>`` columns."""
+        return pd.DataFrame({t: proba[f"p_{t}"] >= self.thresholds[t] for t in self.event_types}, index=proba.index)
+
+    def tune_thresholds(self, proba: pd.DataFrame, gold: pd.DataFrame, *, grid: np.ndarray) -> pd.DataFrame:
+        """Choose each type's threshold to maximise F1 on a tuning split (dev), and keep it.
+
+        Types without a positive in ``gold`` keep 0.5. Ties go to the highest threshold.
+
+        Returns
+        -------
+        DataFrame
+            One row per type: ``event_type``, ``threshold``, ``dev_f1``, ``n_pos_dev``.
+        """
+        rows = []
+        learned = self.learned_types()
+        for t in self.event_types:
+            y = gold[t].to_numpy().astype(bool)
+            best_th, best_f1 = 0.5, np.nan
+            if y.any() and t in learned:
+                best_th, best_f1 = best_threshold(proba[f"p_{t}"].to_numpy(), y, grid=grid)
+            elif y.any():
+                best_f1 = float(f1_by_threshold(proba[f"p_{t}"].to_numpy(), y, grid=np.array([best_th]))[0])
+            self.thresholds[t] = round(best_th, 4)
+            rows.append(
+                {"event_type": t, "threshold": self.thresholds[t], "dev_f1": best_f1, "n_pos_dev": int(y.sum())}
+            )
+        return pd.DataFrame(rows)
+
+    def top_features(self, *, n: int) -> pd.DataFrame:
+        """Return the ``n`` n-grams with the largest mean coefficient per type (averaged over folds).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``event_type``, ``rank``, ``feature`` (``word:`` or ``char:`` prefix), ``weight``.
+        """
+        names = self.features_.get_feature_names_out()
+        rows = []
+        for t in self.learned_types():
+            calibrated = self.models_[t].calibrated_classifiers_
+            coef = np.mean([np.ravel(c.estimator.coef_) for c in calibrated], axis=0)
+            for rank, i in enumerate(np.argsort(-coef, kind="stable")[:n], 1):
+                rows.append(
+                    {"event_type": t, "rank": rank, "feature": names[i].replace("__", ":", 1), "weight": float(coef[i])}
+                )
+        return pd.DataFrame(rows)
+
+
+def train_classifier(
+    train: pd.DataFrame,
+    dev: pd.DataFrame,
+    *,
+    spec: ModelSpec,
+    voting_lfs: list[str],
+    grid: np.ndarray,
+    refit_on_dev: bool,
+    seed: int,
+) -> tuple[EventClassifier, pd.DataFrame]:
+    """Fit on the training set, tune per-type thresholds on dev, and optionally refit on train + dev.
+
+    The refit keeps the thresholds tuned for the train-only model and learns the same
+    types: dev's documents then also serve as training data, as the ``refit_on_dev``
+    stage checks on halves of dev.
+
+    Parameters
+    ----------
+    train, dev : DataFrame
+        The training and gold dev sets (:data:`analysis.model.datasets.SET_COLUMNS`).
+    spec : ModelSpec
+        Feature and model hyper-parameters.
+    voting_lfs : list of str
+        The labelling functions whose vote backs off the rare types.
+    grid : ndarray
+        Candidate thresholds.
+    refit_on_dev : bool
+        Refit on train + dev after tuning (``train.refit_on_dev``).
+    seed : int
+        Seed of the linear models and calibration folds.
+
+    Returns
+    -------
+    tuple
+        The fitted :class:`EventClassifier`, and the thresholds table of
+        :meth:`EventClassifier.tune_thresholds` (``event_type``, ``threshold``, ``dev_f1``,
+        ``n_pos_dev``; ``dev_f1`` is the train-only model's).
+    """
+    model = EventClassifier(spec, seed=seed).fit(
+        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+    )
+    thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)
+    if refit_on_dev:
+        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True, kind="stable")
+        log.info("refitting on train + dev: %d documents (%d from dev)", len(both), len(dev))
+        model = model.refit(both["text"], both, sample_weight=both["weight"].to_numpy())
+    return model, thresholds

@@ -1,0 +1,101 @@
+"""Training, tuning and test sets for the classifier, kept apart by text group.
+
+Sealed documents, and every document in a text group with a sealed one, are
+excluded from every set here. Weak labels only ever come from documents whose
+text group holds no gold document, so no near-copy of a dev or test text leaks
+into training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+
+from analysis.codebook import EVENT_TYPES
+from analysis.model.features import model_input
+
+SET_COLUMNS = ["doc_id", "collection", "source", "stratum", "weight", "text", *EVENT_TYPES]
+
+
+def eligible_for_fitting(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents that any fitting step may see: not sealed and not in a sealed text group."""
+    return documents[~documents["sealed"] & ~documents["sealed_group"]]
+
+
+def document_input(documents: pd.DataFrame, *, articles: Collection[str]) -> pd.Series:
+    """Return the classifier's input for corpus documents: :func:`model_input`, articles told by their kind."""
+    return model_input(documents, article=documents["collection"].isin(set(articles)))
+
+
+def gold_set(documents: pd.DataFrame, gold: pd.DataFrame, *, split: str, articles: Collection[str]) -> pd.DataFrame:
+    """One gold split with the classifier's input text (``articles``: the collections of that kind).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SET_COLUMNS` (``source`` is ``"gold"``, ``weight`` 1.0), sorted by ``doc_id``.
+    """
+    part = gold[gold["split"] == split]
+    docs = documents.set_index("doc_id").loc[part["doc_id"]].reset_index()
+    out = part[["doc_id", "collection", "stratum", *EVENT_TYPES]].reset_index(drop=True)
+    out.insert(2, "source", "gold")
+    out.insert(4, "weight", 1.0)
+    out.insert(5, "text", document_input(docs, articles=articles).to_numpy())
+    return out[SET_COLUMNS].sort_values("doc_id", ignore_index=True)
+
+
+def training_set(
+    documents: pd.DataFrame,
+    gold: pd.DataFrame,
+    weak: pd.DataFrame,
+    *,
+    weak_weight: float,
+    max_weak: int,
+    seed: int,
+    articles: Collection[str],
+) -> pd.DataFrame:
+    """Gold train documents plus weakly labelled documents from text groups without gold.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        The documents table.
+    gold : DataFrame
+        Output of :func:`analysis.labels.gold.gold_table`.
+    weak : DataFrame
+        ``doc_id`` and one boolean column per type (weak labels).
+    weak_weight : float
+        Sample weight of a weakly labelled document (gold documents weigh 1); 0 drops them.
+    max_weak : int
+        At most this many weak documents, drawn at random with ``seed``.
+    articles : collection of str
+        The collections of kind ``articles`` (their titles are read before their texts).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SET_COLUMNS`, ``source`` ``"gold"`` or ``"weak"``, sorted by ``doc_id``.
+    """
+    train = gold_set(documents, gold, split="train", articles=articles)
+    if weak_weight <= 0 or max_weak == 0:
+        return train
+    pool = eligible_for_fitting(documents)
+    pool = pool[~pool["text_group"].isin(set(gold["text_group"]))]
+    pool = pool.merge(weak, on="doc_id", how="inner", validate="one_to_one")
+    if len(pool) > max_weak:
+        take = np.sort(np.random.default_rng(seed).choice(len(pool), size=max_weak, replace=False))
+        pool = pool.iloc[take]
+    weak_set = pd.DataFrame(
+        {
+            "doc_id": pool["doc_id"].to_numpy(),
+            "collection": pool["collection"].to_numpy(),
+            "source": "weak",
+            "stratum": "",
+            "weight": float(weak_weight),
+            "text": document_input(pool, articles=articles).to_numpy(),
+            **{t: pool[t].to_numpy().astype(bool) for t in EVENT_TYPES},
+        }
+    )
+    return pd.concat([train, weak_set], ignore_index=True)[SET_COLUMNS].sort_values("doc_id", ignore_index=True)

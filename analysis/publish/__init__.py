@@ -1,0 +1,1 @@
+"""What leaves the pipeline for readers: generated docs and README blocks, and the outputs' manifest."""

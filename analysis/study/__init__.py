@@ -1,0 +1,1 @@
+"""Documents and predictions -> the study's analyses, tables, figures and quoted numbers."""

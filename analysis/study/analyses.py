@@ -1,0 +1,294 @@
+"""The analyses of the study: who reports what, when, how fast, and how outlets differ.
+
+Pure DataFrame-in/DataFrame-out functions over the pipeline's tables; the figures
+and tables of the ``report`` stage are drawn from their outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+from scipy import stats
+
+from analysis.codebook import EVENT_TYPES
+from analysis.engine import Executor
+from analysis.errors import DataError
+
+
+def wilson_interval(k: np.ndarray, n: np.ndarray, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for binomial proportions ``k / n``.
+
+    >>> lo, hi = wilson_interval(np.array([5]), np.array([10]))
+    >>> round(float(lo[0]), 3), round(float(hi[0]), 3)
+    (0.237, 0.763)
+    """
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf((1 + level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, k / n, np.nan)
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
+def labelled_documents(documents: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """Join the predicted event types onto the documents (one boolean column per type)."""
+    cols = ["doc_id", *EVENT_TYPES]
+    return documents.merge(predictions[cols], on="doc_id", how="left", validate="one_to_one")
+
+
+def _labelled_row_group(group: int, *, documents: Path, predictions: Path) -> pd.DataFrame:
+    docs = pq.ParquetFile(documents)
+    columns = [c for c in docs.schema_arrow.names if c != "text"]  # the report never reads texts
+    frame = docs.read_row_group(group, columns=columns).to_pandas()
+    pred = pq.ParquetFile(predictions).read_row_group(group, columns=["doc_id", *EVENT_TYPES]).to_pandas()
+    if frame["doc_id"].tolist() != pred["doc_id"].tolist():
+        raise DataError(f"{predictions}: row group {group} does not match {documents} (re-run dvc repro predict)")
+    return labelled_documents(frame, pred)
+
+
+def labelled_documents_files(documents: Path, predictions: Path, *, engine: Executor) -> pd.DataFrame:
+    """:func:`labelled_documents` row group by row group, on an engine, without the texts.
+
+    The predictions file has the documents' order and row groups, so each task joins one
+    pair of row groups; only the metadata columns and labels come back.
+
+    Returns
+    -------
+    DataFrame
+        The documents' columns except ``text``, plus one boolean column per event type.
+    """
+    n_docs, n_pred = pq.ParquetFile(documents).num_row_groups, pq.ParquetFile(predictions).num_row_groups
+    if n_docs != n_pred:
+        raise DataError(f"{predictions}: {n_pred} row groups, {documents} has {n_docs} (re-run dvc repro predict)")
+    groups = list(range(n_docs))
+    parts = engine.map(_labelled_row_group, groups, documents=Path(documents), predictions=Path(predictions))
+    return pd.concat(parts, ignore_index=True)
+
+
+def monthly_volume(reports: pd.DataFrame) -> pd.DataFrame:
+    """Count reports per calendar month and collection.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``month`` (first day), ``collection``, ``n_reports``.
+    """
+    dated = reports.dropna(subset=["published"])
+    month = dated["published"].dt.to_period("M").dt.to_timestamp()
+    out = dated.assign(month=month).groupby(["month", "collection"]).size().rename("n_reports").reset_index()
+    return out.sort_values(["collection", "month"], ignore_index=True)
+
+
+def type_shares(frame: pd.DataFrame, *, by: str, level: float = 0.95) -> pd.DataFrame:
+    """Share of documents reporting each event type, per group, with Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``<by>``, ``event_type``, ``n_docs``, ``n_pos``, ``share``, ``share_ci_lower``,
+        ``share_ci_upper``.
+    """
+    grouped = frame.groupby(by, sort=True)
+    n = grouped.size()
+    rows = []
+    for t in EVENT_TYPES:
+        k = grouped[t].sum().astype(int)
+        lo, hi = wilson_interval(k.to_numpy(), n.to_numpy(), level=level)
+        rows.append(
+            pd.DataFrame(
+                {
+                    by: n.index,
+                    "event_type": t,
+                    "n_docs": n.to_numpy(),
+                    "n_pos": k.to_numpy(),
+                    "share": k.to_numpy() / n.to_numpy(),
+                    "share_ci_lower": lo,
+                    "share_ci_upper": hi,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def association_tests(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """Test, per event type, whether its share differs across groups (chi-square, Cramér's V).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``event_type``, ``n_docs``, ``n_groups``, ``chi2``, ``dof``, ``p_value``,
+        ``p_value_holm`` (Holm-adjusted over types), ``cramers_v``.
+    """
+    rows = []
+    for t in EVENT_TYPES:
+        table = pd.crosstab(frame[by], frame[t].astype(bool)).reindex(columns=[False, True], fill_value=0)
+        table = table[table.sum(axis=1) > 0]
+        n = int(table.to_numpy().sum())
+        if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
+            rows.append(
+                {
+                    "event_type": t,
+                    "n_docs": n,
+                    "n_groups": table.shape[0],
+                    "chi2": np.nan,
+                    "dof": 0,
+                    "p_value": np.nan,
+                    "cramers_v": np.nan,
+                }
+            )
+            continue
+        chi2, p, dof, _ = stats.chi2_contingency(table.to_numpy(), correction=False)
+        v = float(np.sqrt(chi2 / (n * (min(table.shape) - 1))))
+        rows.append(
+            {
+                "event_type": t,
+                "n_docs": n,
+                "n_groups": table.shape[0],
+                "chi2": float(chi2),
+                "dof": int(dof),
+                "p_value": float(p),
+                "cramers_v": v,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.insert(6, "p_value_holm", holm(out["p_value"].to_numpy()))
+    return out
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm-Bonferroni adjusted p-values (NaN kept as NaN).
+
+    >>> holm(np.array([0.01, 0.04, 0.03])).round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p, dtype=float)
+    ok = ~np.isnan(p)
+    out = np.full_like(p, np.nan)
+    vals = p[ok]
+    order = np.argsort(vals, kind="stable")
+    m = len(vals)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * vals[order])
+    res = np.empty(m)
+    res[order] = np.minimum(adjusted, 1.0)
+    out[ok] = res
+    return out
+
+
+def lag_summary(reports: pd.DataFrame, *, by: str, min_reports: int) -> pd.DataFrame:
+    """Summarise reporting lag (publication minus event date, days) per group of event reports.
+
+    Groups with fewer than ``min_reports`` dated reports are pooled as ``other``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``<by>``, ``n_reports``, ``median_lag_days``, ``q1_lag_days``, ``q3_lag_days``,
+        ``share_within_1_day``, ``n_negative_lag`` (reports dated before the event), sorted
+        by ``n_reports`` descending.
+    """
+    lagged = reports.dropna(subset=["lag_days"]).copy()
+    lagged["lag_days"] = lagged["lag_days"].astype(float)
+    counts = lagged[by].value_counts()
+    keep = counts[counts >= min_reports].index
+    lagged[by] = lagged[by].where(lagged[by].isin(keep), "other")
+    g = lagged.groupby(by)["lag_days"]
+    out = pd.DataFrame(
+        {
+            "n_reports": g.size(),
+            "median_lag_days": g.median(),
+            "q1_lag_days": g.quantile(0.25),
+            "q3_lag_days": g.quantile(0.75),
+            "share_within_1_day": g.apply(lambda s: float((s.between(0, 1)).mean())),
+            "n_negative_lag": g.apply(lambda s: int((s < 0).sum())),
+        }
+    ).reset_index()
+    return out.sort_values(["n_reports", by], ascending=[False, True], ignore_index=True)
+
+
+def report_types(reports: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Long frame of (report, event type) for event reports whose event has that type predicted.
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``reports``, plus ``event_type``: one row per report and predicted type.
+    """
+    ucdp = reports.merge(labelled[["doc_id", *EVENT_TYPES]], on="doc_id", how="inner")
+    long = ucdp.melt(
+        id_vars=[c for c in ucdp.columns if c not in EVENT_TYPES],
+        value_vars=list(EVENT_TYPES),
+        var_name="event_type",
+        value_name="has_type",
+    )
+    return long[long["has_type"].astype(bool)].drop(columns="has_type")
+
+
+def selection_by_type(events: pd.DataFrame, *, bins: list[int]) -> pd.DataFrame:
+    """Count sources per event (``event_reports`` documents) by fatality band and predicted event type.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``event_type``, ``deaths_band``, ``n_events``, ``mean_sources``,
+        ``mean_sources_ci_lower``, ``mean_sources_ci_upper`` (normal approximation), and
+        ``spearman_rho`` / ``spearman_p`` of sources against best fatalities per type.
+    """
+    ucdp = events.dropna(subset=["deaths_best"]).copy()
+    ucdp["deaths_best"] = ucdp["deaths_best"].astype(float)
+    labels = [f"{lo}-{hi - 1}" if hi - lo > 1 else f"{lo}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)] + [
+        f"{bins[-1]}+"
+    ]
+    ucdp["deaths_band"] = pd.cut(ucdp["deaths_best"], bins=[*bins, np.inf], right=False, labels=labels)
+    rows = []
+    for t in EVENT_TYPES:
+        part = ucdp[ucdp[t].astype(bool)]
+        rho, p = stats.spearmanr(part["n_reports"], part["deaths_best"]) if len(part) > 2 else (np.nan, np.nan)
+        for band, g in part.groupby("deaths_band", observed=False):
+            n = len(g)
+            mean = float(g["n_reports"].mean()) if n else np.nan
+            se = float(g["n_reports"].std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+            rows.append(
+                {
+                    "event_type": t,
+                    "deaths_band": str(band),
+                    "n_events": n,
+                    "mean_sources": mean,
+                    "mean_sources_ci_lower": mean - 1.96 * se,
+                    "mean_sources_ci_upper": mean + 1.96 * se,
+                    "spearman_rho": float(rho),
+                    "spearman_p": float(p),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def weekly_shares(labelled: pd.DataFrame, *, collection: str, start: str | None, end: str | None) -> pd.DataFrame:
+    """Weekly share of a collection's events (by event date) reporting each type.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``week`` (Monday), ``event_type``, ``n_docs``, ``n_pos``, ``share``.
+    """
+    part = labelled[labelled["collection"] == collection].dropna(subset=["event_date"])
+    if start:
+        part = part[part["event_date"] >= pd.Timestamp(start)]
+    if end:
+        part = part[part["event_date"] <= pd.Timestamp(end)]
+    week = part["event_date"].dt.to_period("W-SUN").dt.start_time
+    part = part.assign(week=week)
+    g = part.groupby("week")
+    n = g.size()
+    rows = [
+        pd.DataFrame(
+            {"week": n.index, "event_type": t, "n_docs": n.to_numpy(), "n_pos": g[t].sum().astype(int).to_numpy()}
+        )
+        for t in EVENT_TYPES
+    ]
+    out = pd.concat(rows, ignore_index=True)
+    out["share"] = out["n_pos"] / out["n_docs"]
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.errors import EXPECTED_ERRORS, DataError
+from analysis.errors import EXPECTED_ERRORS, DataError, ParamsError
 from analysis.params import load_params
 
 
@@ -78,11 +78,24 @@ def _check_params(args: argparse.Namespace) -> None:
 def _classify(args: argparse.Namespace) -> None:
     from analysis.model import classify, persist
 
-    frames = classify.iter_input(args.input)
+    fmt = classify.input_format(args.input, given=args.format)
+    out_fmt = classify.output_format(args.output, given=args.output_format)
+    frames = classify.iter_input(args.input, fmt=fmt)
     first = next(frames)  # a bad input is reported before the model is loaded
     model = persist.load(args.model)
-    chunks = (classify.classify_frame(frame, model) for frame in itertools.chain([first], frames))
-    classify.write_output_chunks(chunks, args.output)
+    max_chars = load_params("clean").max_text_chars  # the pipeline's cap: longer texts are refused, as it drops them
+    seen: set[str] = set()
+    chunks = (
+        classify.classify_chunk(frame, model, seen_ids=seen, max_text_chars=max_chars)
+        for frame in itertools.chain([first], frames)
+    )
+    counts = classify.write_output(chunks, args.output, fmt=out_fmt)
+    refused = {k: v for k, v in counts.items() if v and k != "ok"}
+    log = logging.getLogger("analysis")
+    if refused:
+        log.warning("%d rows classified; not classified (see their status): %s", counts["ok"], refused)
+    else:
+        log.info("%d rows classified", counts["ok"])
 
 
 def _docs(args: argparse.Namespace) -> None:
@@ -112,10 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
     cls = sub.add_parser(
         "classify",
         help="label new text with event types",
-        description="Classify CSV/JSONL rows (id, text, optional title) or one raw article on stdin ('-').",
+        description="Classify the rows of a CSV, JSONL or Parquet file (id, text, optional title), or one raw article "
+        "on standard input ('-'). Every input row gets one output row with its status (docs/methods.md).",
     )
-    cls.add_argument("input", help="a .csv or .jsonl file with id and text columns, or - for stdin")
-    cls.add_argument("-o", "--output", help="output file: .jsonl (default) or .csv; standard output if omitted")
+    cls.add_argument("input", help="a .csv, .jsonl or .parquet file with id and text columns, or - for standard input")
+    cls.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "parquet", "text"],
+        help="the input's format (default: from the extension; standard input: text, one raw article)",
+    )
+    cls.add_argument(
+        "-o", "--output", help="output file (.jsonl, .csv or .parquet); standard output (JSONL) if omitted"
+    )
+    cls.add_argument(
+        "--output-format", choices=["jsonl", "csv", "parquet"], help="default: from the output's extension"
+    )
     cls.add_argument("--model", default=str(paths.MODEL), help="a model file from the train stage")
     cls.set_defaults(func=_classify)
     checked = sub.add_parser("check-params", help="check all of params.yaml (every section, and across sections)")
@@ -194,8 +218,16 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except EXPECTED_ERRORS as exc:
         sys.stderr.write(f"error: {exc}\n")
+        if isinstance(exc, ParamsError):
+            sys.stderr.write(f"{PARAMS_HINT}\n")
         return 1
     return 0
+
+
+PARAMS_HINT = (
+    "hint: fix params.yaml and run again; `git checkout params.yaml && dvc checkout` returns to the last "
+    "committed parameters and restores their outputs"
+)
 
 
 if __name__ == "__main__":

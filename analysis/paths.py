@@ -34,7 +34,8 @@ REPORTS = INTERIM / "reports.parquet"
 LEDGER = INTERIM / "ledger.parquet"
 
 # annotations (inputs, committed: ids and labels only)
-ANNOTATIONS = ROOT / "annotations" / "labels.csv"
+ANNOTATIONS = ROOT / "annotations" / "labels.csv"  # rounds 1 and 2
+ANNOTATIONS_TEST = ROOT / "annotations" / "labels_test.csv"  # round 3: the frozen test set
 ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
 #: The train-only supplement, in the order its batches were drawn (each excludes the ones before).
 ANNOTATION_SUPPLEMENTS = (
@@ -61,24 +62,48 @@ DEV_SET = PROCESSED / "dev_set.parquet"
 TEST_SET = PROCESSED / "test_set.parquet"
 DATASET_METRICS = METRICS / "datasets.json"
 
+# acquire_ood: news from outside the conflict corpus (ood.tasks), <task>/<split>.tsv
+OOD_RAW = RAW / "ood"
+
 # train
 MODEL = MODELS / "event_classifier.skops"
+DEV_PREDICTIONS = PROCESSED / "dev_predictions.parquet"  # the train-only model on dev, before any refit
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
 
-# evaluate
+# evaluate: gold dev, where every choice is made (dvc metrics diff shows these)
+CLASSIFIER_DEV_SCORES = TABLES / "classifier_dev_scores"
+CLASSIFIER_DEV_SUMMARY = TABLES / "classifier_dev_summary"
+ERROR_ANALYSIS = TABLES / "error_analysis"
+OOD_DEV = TABLES / "ood_dev"
+CLASSIFIER_METRICS = METRICS / "classifier.json"
+PLOTS = REPORTING / "plots"
+CALIBRATION_DEV = PLOTS / "calibration_dev.csv"
+PR_CURVE_DEV = PLOTS / "pr_curve_dev.csv"
+
+# behaviour: the CheckList suite (annotations/behaviour.yaml)
+BEHAVIOUR_CASES = ROOT / "annotations" / "behaviour.yaml"
+BEHAVIOUR = TABLES / "behaviour"
+BEHAVIOUR_FAILURES = TABLES / "behaviour_failures"
+BEHAVIOUR_METRICS = METRICS / "behaviour.json"
+
+# score_test: the frozen test set, scored once (docs/decisions.md); not a DVC metric, so that
+# `dvc metrics diff` never shows it while variants are compared
+OLD_MODEL_TEST_PREDICTIONS = ROOT / "annotations" / "old_model_test_predictions.csv"
 TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"
 CLASSIFIER_SCORES = TABLES / "classifier_scores"
 CLASSIFIER_SUMMARY = TABLES / "classifier_summary"
 CLASSIFIER_HEADLINE = TABLES / "classifier_headline"
 CLASSIFIER_PER_TYPE = TABLES / "classifier_per_type"
-CLASSIFIER_METRICS = METRICS / "classifier.json"
-PLOTS = REPORTING / "plots"
-CALIBRATION_CURVE = PLOTS / "calibration.csv"
-PR_CURVE = PLOTS / "pr_curve.csv"
+OOD_TEST = TABLES / "ood_test"
+TEST_METRICS = REPORTING / "test" / "test.json"
+CALIBRATION_CURVE = REPORTING / "test" / "calibration.csv"
 
 # predict
 PREDICTIONS = PROCESSED / "predictions.parquet"
+
+# crossfit: the random gold sample, each fold predicted by the saved model refitted without it
+CROSSFIT_PREDICTIONS = PROCESSED / "crossfit_predictions.parquet"
 
 # report: figures (.pdf, .png), tables (.csv, .md, .tex), numbers
 FIG_VOLUME_MONTHLY = FIGURES / "volume_monthly"
@@ -87,8 +112,13 @@ FIG_CREDIBILITY_PROFILE = FIGURES / "credibility_profile"
 FIG_REPORTING_LAG = FIGURES / "reporting_lag"
 FIG_SELECTION = FIGURES / "selection"
 FIG_DYNAMICS = FIGURES / "dynamics"
+FIG_COEF_SOURCES = FIGURES / "coef_sources"
+FIG_COEF_FIRST_REPORT = FIGURES / "coef_first_report"
+FIG_COEF_CREDIBILITY = FIGURES / "coef_credibility"
 FIG_CLASSIFIER_PERFORMANCE = FIGURES / "classifier_performance"
 FIG_CALIBRATION = FIGURES / "calibration"
+TYPE_SHARES = TABLES / "type_shares"
+TYPE_SHARES_BY_YEAR = TABLES / "type_shares_by_year"
 OUTLET_PROFILES = TABLES / "outlet_profiles"
 OUTLET_TESTS = TABLES / "outlet_tests"
 CREDIBILITY_PROFILE = TABLES / "credibility_profile"
@@ -96,6 +126,14 @@ CREDIBILITY_TESTS = TABLES / "credibility_tests"
 LAG_BY_OUTLET = TABLES / "lag_by_outlet"
 LAG_BY_TYPE = TABLES / "lag_by_type"
 SELECTION_BY_TYPE = TABLES / "selection_by_type"
+MODEL_SOURCES = TABLES / "model_sources"
+MODEL_FIRST_REPORT = TABLES / "model_first_report"
+MODEL_CREDIBILITY = TABLES / "model_credibility"
+MODEL_FIT = TABLES / "model_fit"
+MEASUREMENT_ERROR = TABLES / "measurement_error"
+WORD_CHECKS = TABLES / "word_checks"
+SHARES_SUMMARY = TABLES / "shares_summary"
+MODELS_SUMMARY = TABLES / "models_summary"
 NUMBERS = REPORTING / "numbers.tex"  # one LaTeX macro per number quoted in prose
 NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated docs
 
@@ -104,6 +142,7 @@ CHECKS = DATA / "checks"
 SUPPLEMENT_ON_DEV = CHECKS / "tables" / "supplement_on_dev"
 REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
 ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
+CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
 
 # the external yardstick (benchmarks/dvc.yaml)
 BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv

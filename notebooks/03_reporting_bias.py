@@ -12,64 +12,96 @@
 # ---
 
 # %% [markdown]
-# # Reporting bias: who reports what, how fast, and how outlets differ
+# # Reporting: who reports what, how fast, and how outlets differ
 #
-# The study's questions, answered from the `report` stage outputs. Event types are the
-# classifier's predictions for every document.
+# The study's questions, in the order of `docs/study.md`, read from the `report` stage's
+# outputs. Event types are the classifier's predictions. Every share comes twice: naive
+# (predictions taken as true) and prediction-powered (PPI++), which corrects the naive share
+# with the random gold sample and gives an interval that holds whatever the classifier's
+# errors.
 
 # %%
+import json
+
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from analysis import paths
 
-# %% [markdown]
-# ## Outlet profiles
-#
-# Share of each outlet group's FA-KES articles reporting each event type. The test table
-# gives, per type, a chi-square test across groups with Cramér's V (effect size) and
-# Holm-adjusted p-values.
+numbers = json.loads(paths.NUMBERS_JSON.read_text())
 
-# %%
-display(Image(filename=str(paths.FIG_OUTLET_PROFILES.with_suffix(".png"))))
-tests = pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))
-tests.sort_values("cramers_v", ascending=False)
 
-# %% [markdown]
-# ## Credibility
-#
-# Event-type profile of FA-KES articles labelled credible versus not (articles whose merged
-# copies disagree have no label and are left out).
+def show(stem):
+    """Display a figure of the report stage."""
+    display(Image(filename=str(stem.with_suffix(".png"))))
 
-# %%
-display(Image(filename=str(paths.FIG_CREDIBILITY_PROFILE.with_suffix(".png"))))
-pd.read_csv(paths.CREDIBILITY_TESTS.with_suffix(".csv")).sort_values("p_value")
+
+def table(stem):
+    """Display a table of the report stage (its Markdown version)."""
+    display(Markdown(stem.with_suffix(".md").read_text()))
+
 
 # %% [markdown]
-# ## Reporting lag
+# ## 1. What does each collection report?
 #
-# Days from the UCDP event date to each source report's publication, by outlet and by
-# predicted event type. Negative lags are reports dated before the event: kept, counted.
+# Naive share, then PPI++ share with its 95% interval; `n_gold` is the random gold sample
+# behind it. Where the naive share sits outside the PPI++ interval, predicted labels alone
+# would mislead.
 
 # %%
-display(Image(filename=str(paths.FIG_REPORTING_LAG.with_suffix(".png"))))
-display(Markdown(paths.LAG_BY_OUTLET.with_suffix(".md").read_text()))
-display(Markdown(paths.LAG_BY_TYPE.with_suffix(".md").read_text()))
+table(paths.SHARES_SUMMARY)
+shares = pd.read_csv(paths.TYPE_SHARES.with_suffix(".csv"))
+shares.assign(bias=shares["share"] - shares["share_ppi"]).sort_values("bias").head(5)
 
 # %% [markdown]
-# ## Selection: sources against fatalities
-#
-# Deadlier events draw more sources; the slope differs by event type.
+# ## 2. How do outlets differ? (FA-KES)
 
 # %%
-display(Image(filename=str(paths.FIG_SELECTION.with_suffix(".png"))))
-sel = pd.read_csv(paths.SELECTION_BY_TYPE.with_suffix(".csv"))
-sel.groupby("event_type")[["spearman_rho", "spearman_p"]].first()
+show(paths.FIG_OUTLET_PROFILES)
+pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))[["event_type", "p_value_holm", "cramers_v", "p_value_ppi_holm"]]
 
 # %% [markdown]
-# ## Dynamics
-#
-# Weekly shares of events by type: the battle of Mosul in Iraq (2016-2017) and Syria.
+# ## 3. Do credible and non-credible articles report different events?
 
 # %%
-display(Image(filename=str(paths.FIG_DYNAMICS.with_suffix(".png"))))
+show(paths.FIG_CREDIBILITY_PROFILE)
+show(paths.FIG_COEF_CREDIBILITY)
+
+# %% [markdown]
+# ## 4. How fast are events reported?
+#
+# Days from the UCDP event to each source report, by outlet; then a Cox model of the time to
+# the first report (hazard ratio above 1: sooner).
+
+# %%
+show(paths.FIG_REPORTING_LAG)
+show(paths.FIG_COEF_FIRST_REPORT)
+table(paths.LAG_BY_TYPE)
+
+# %% [markdown]
+# ## 5. Which events draw more sources?
+#
+# Mean sources by fatality band, per type and country; then a negative binomial model of
+# the reports beyond the first.
+
+# %%
+show(paths.FIG_SELECTION)
+show(paths.FIG_COEF_SOURCES)
+pd.read_csv(paths.MODEL_FIT.with_suffix(".csv"))
+
+# %% [markdown]
+# ## 6. How does reporting change over time?
+
+# %%
+show(paths.FIG_DYNAMICS)
+table(paths.WORD_CHECKS)
+
+# %% [markdown]
+# ## The instrument's error in the models
+#
+# The models take predicted types as covariates. Refitted on the random gold events with
+# gold types and with cross-fitted predicted types, the type coefficients move by this much:
+
+# %%
+table(paths.MEASUREMENT_ERROR)
+show(paths.FIG_CLASSIFIER_PERFORMANCE)

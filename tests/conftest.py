@@ -48,24 +48,30 @@ def gold_and_weak(corpus_tables):
     from analysis.model import datasets
 
     documents = corpus_tables[0]
-    labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
-    gold.validate_annotations(labels, documents, source="annotations/labels.csv")
+    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], documents)
     gold_params = load_params("gold")
     table = gold.gold_table(
         labels,
         documents,
         seed=load_params("base").seed,
         fractions=gold_params.split_fractions,
+        retired_test_dev_share=gold_params.retired_test_dev_share,
         train_only_strata=gold_params.train_only_strata,
+        test_strata=gold_params.test_strata,
     )
     eligible = datasets.eligible_for_fitting(documents)
     votes = apply_lfs(datasets.document_input(eligible, articles=ARTICLES).set_axis(eligible["doc_id"]))
     train = table[table["split"] == "train"].set_index("doc_id")
-    use = combine.select_lfs(
-        votes.loc[train.index], train[list(EVENT_TYPES)], min_accuracy=load_params("weak_label").min_lf_accuracy
+    weak_params = load_params("weak_label")
+    label_model = combine.fit_label_model(
+        votes.loc[train.index],
+        train[list(EVENT_TYPES)],
+        combine=weak_params.combine,
+        min_accuracy=weak_params.min_lf_accuracy,
+        prior=train.loc[train["stratum"] == "random", list(EVENT_TYPES)],
     )
-    weak = combine.weak_labels(votes, use=use).rename_axis("doc_id").reset_index()
-    return table, weak, use
+    weak = combine.apply_label_model(votes, label_model).rename_axis("doc_id").reset_index()
+    return table, weak, label_model
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +83,7 @@ def trained_model(corpus_tables, gold_and_weak):
     from analysis.model.thresholds import threshold_grid
 
     documents = corpus_tables[0]
-    table, weak, use = gold_and_weak
+    table, weak, label_model = gold_and_weak
     seed = load_params("base").seed
     feats, params = load_params("features"), load_params("train")
     train = datasets.training_set(
@@ -85,7 +91,35 @@ def trained_model(corpus_tables, gold_and_weak):
     )
     dev = datasets.gold_set(documents, table, split="dev", articles=ARTICLES)
     model = EventClassifier(params.spec(), seed=seed).fit(
-        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=use
+        train["text"], train, sample_weight=train["weight"].to_numpy(), label_model=label_model
     )
     model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=threshold_grid(params.threshold_step))
     return model
+
+
+# a small hand-written training set: enough to fit, not a model of anything
+TEXTS = [
+    "Warplanes struck the town",
+    "Airstrikes hit the market",
+    "Artillery shelled the district",
+    "Mortars fell on the city",
+    "Rebels captured the village",
+    "Troops retook the airport",
+    "Clashes erupted near the base",
+    "Fighting raged in the suburbs",
+] * 3
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    from analysis.codebook import EVENT_TYPES
+    from analysis.model.classifier import EventClassifier
+
+    labels = pd.DataFrame({t: [False] * len(TEXTS) for t in EVENT_TYPES})
+    for i, text in enumerate(TEXTS):
+        labels.loc[i, "airstrike"] = "Warplanes" in text or "Airstrikes" in text
+        labels.loc[i, "shelling"] = "Artillery" in text or "Mortars" in text
+        labels.loc[i, "advance"] = "captured" in text or "retook" in text
+        labels.loc[i, "clash"] = "Clashes" in text or "Fighting" in text
+    spec = load_params("train").spec()
+    return EventClassifier(spec, seed=1).fit(pd.Series(TEXTS), labels)

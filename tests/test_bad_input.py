@@ -150,7 +150,7 @@ def test_unreadable_rda_is_an_error(tmp_path):
 
 
 def test_stage_reports_expected_errors_in_one_line(tmp_path, capsys):
-    # a stage whose input is missing exits 1 with a single "error:" line, no traceback
+    # a stage whose input is missing exits 1 with a single "error:" line and the way back, no traceback
     def main():
         build.read_sources(tmp_path, acquire=load_params("acquire"))
 
@@ -158,4 +158,5 @@ def test_stage_reports_expected_errors_in_one_line(tmp_path, capsys):
         run(main)
     assert exc.value.code == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: ") and "FA-KES-Dataset.csv: file not found" in err[0]
+    assert len(err) == 2 and err[0].startswith("error: ") and "FA-KES-Dataset.csv: file not found" in err[0]
+    assert err[1].startswith("hint: ") and "dvc checkout" in err[1]

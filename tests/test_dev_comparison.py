@@ -86,7 +86,7 @@ def test_supplement_on_dev_compares_only_types_both_variants_learn():
     spec = dataclasses.replace(load_params("train").spec(), min_positives=3, calibration_folds=2, min_df=1)
     kwargs = {
         "spec": spec,
-        "voting_lfs": [],
+        "label_model": {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []},
         "weak_weight": 1.0,
         "max_weak": 100,
         "min_dev_positives": 1,

@@ -13,7 +13,7 @@ from analysis.corpus import articles, build, partitions, readers, scale
 from analysis.corpus.collections import read_collection
 from analysis.corpus.sources import sha256_file
 from analysis.io import write_parquet, write_parquet_chunks
-from analysis.model import classify, inference
+from analysis.model import inference
 from analysis.params import KIND_COLUMNS, EngineParams, load_params
 from analysis.study import analyses
 
@@ -165,27 +165,6 @@ def test_documents_written_by_the_clean_stage_are_row_grouped_for_partitioned_re
         pytest.fail(f"{paths.DOCUMENTS} is missing: run `make repro` first (the README's test command does)")
     meta = pq.ParquetFile(paths.DOCUMENTS).metadata
     assert meta.num_row_groups == -(-meta.num_rows // 20_000) > 1
-
-
-@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
-def test_classify_input_streams_in_chunks(tmp_path, suffix):
-    frame = pd.DataFrame({"id": [str(i) for i in range(5)], "text": [f"text {i}" for i in range(5)]})
-    path = tmp_path / f"in{suffix}"
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_json(path, orient="records", lines=True)
-    chunks = list(classify.iter_input(str(path), chunk_rows=2))
-    assert [len(c) for c in chunks] == [2, 2, 1]
-    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), classify.read_input(str(path)))
-
-
-def test_classify_output_streams_jsonl_and_csv(tmp_path):
-    parts = [pd.DataFrame({"id": ["a"], "labels": ["siege"]}), pd.DataFrame({"id": ["b"], "labels": [""]})]
-    assert classify.write_output_chunks(iter(parts), str(tmp_path / "o.csv")) == 2
-    assert (tmp_path / "o.csv").read_text() == "id,labels\na,siege\nb,\n"  # one header
-    classify.write_output_chunks(iter(parts), str(tmp_path / "o.jsonl"))
-    assert (tmp_path / "o.jsonl").read_text().splitlines()[1] == '{"id": "b", "labels": ""}'
 
 
 def _ucdp_row(event_id, date, headline, **extra):

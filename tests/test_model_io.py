@@ -1,44 +1,15 @@
-"""Model persistence, metrics and the classify command's input handling."""
+"""Model persistence and the metrics."""
 
 import io
-import json
 import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.__main__ import main as cli
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.model import classify, evaluate, persist
-from analysis.params import load_params
-
-# a small hand-written training set: enough to fit, not a model of anything
-TEXTS = [
-    "Warplanes struck the town",
-    "Airstrikes hit the market",
-    "Artillery shelled the district",
-    "Mortars fell on the city",
-    "Rebels captured the village",
-    "Troops retook the airport",
-    "Clashes erupted near the base",
-    "Fighting raged in the suburbs",
-] * 3
-
-
-@pytest.fixture(scope="module")
-def small_model():
-    from analysis.model.classifier import EventClassifier
-
-    labels = pd.DataFrame({t: [False] * len(TEXTS) for t in EVENT_TYPES})
-    for i, text in enumerate(TEXTS):
-        labels.loc[i, "airstrike"] = "Warplanes" in text or "Airstrikes" in text
-        labels.loc[i, "shelling"] = "Artillery" in text or "Mortars" in text
-        labels.loc[i, "advance"] = "captured" in text or "retook" in text
-        labels.loc[i, "clash"] = "Clashes" in text or "Fighting" in text
-    spec = load_params("train").spec()
-    return EventClassifier(spec, seed=1).fit(pd.Series(TEXTS), labels)
+from analysis.model import evaluate, persist
 
 
 def test_model_files_are_byte_identical_and_load_back(small_model, tmp_path):
@@ -73,60 +44,6 @@ def test_score_table_point_estimates_and_intervals():
     assert table.loc["siege", "precision"] == pytest.approx(0.5)
     assert table.loc["siege", "recall"] == pytest.approx(0.5)
     assert table.loc["siege", "f1_ci_lower"] <= 0.5 <= table.loc["siege", "f1_ci_upper"]
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("in.csv", "id,body\n1,Warplanes struck\n", r"missing column\(s\) \['text'\]"),  # wrong column name
-        ("in.csv", "", "empty file"),  # nothing at all
-        ("in.jsonl", '{"id": 1, "text": "ok"}\n{not json\n', "line 2: not valid JSON"),  # broken line
-        ("in.txt", "id,text\n1,a\n", "unknown input format"),  # unsupported extension
-    ],
-)
-def test_classify_input_errors_are_one_line(tmp_path, name, content, message):
-    path = tmp_path / name
-    path.write_text(content)
-    with pytest.raises(DataError, match=message):
-        classify.read_input(str(path))
-
-
-def test_classify_rejects_bad_encoding(tmp_path):
-    path = tmp_path / "in.csv"
-    path.write_bytes("id,text\n1,café\n".encode("latin-1"))
-    with pytest.raises(DataError, match="not valid UTF-8"):
-        classify.read_input(str(path))
-
-
-def test_classify_cli_writes_jsonl_and_csv(small_model, tmp_path, capsys):
-    model_path = tmp_path / "m.skops"
-    persist.save(model_path, small_model)
-    src = tmp_path / "in.jsonl"
-    src.write_text(
-        '{"id": "a", "title": "Raid", "text": "Wed 05 Apr 2017 Warplanes struck the town"}\n{"id": "b", "text": "Artillery shelled the district"}\n'
-    )
-    assert cli(["classify", str(src), "--model", str(model_path)]) == 0
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["id"] for r in records] == ["a", "b"]
-    assert set(records[0]) == {"id", "labels", *[f"p_{t}" for t in EVENT_TYPES]}
-    out = tmp_path / "out.csv"
-    assert cli(["classify", str(src), "-o", str(out), "--model", str(model_path)]) == 0
-    assert list(pd.read_csv(out)["id"]) == ["a", "b"]
-
-
-def test_classify_cli_reports_errors_in_one_line(tmp_path, capsys):
-    src = tmp_path / "in.csv"
-    src.write_text("id,body\n1,x\n")
-    assert cli(["classify", str(src), "--model", str(tmp_path / "m.skops")]) == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: ") and "missing column" in err[0]
-
-
-def test_classify_reads_one_article_from_stdin():
-    frame = classify.read_input("-", stdin=io.StringIO("Warplanes struck the town."))
-    assert frame.loc[0, "id"] == "stdin"
-    with pytest.raises(DataError, match="empty input"):
-        classify.read_input("-", stdin=io.StringIO("  \n"))
 
 
 def test_model_bytes_are_identical_across_processes():

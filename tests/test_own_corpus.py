@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from analysis import paths
+from analysis.codebook import EVENT_TYPES
 from analysis.config import build as build_section
 from analysis.corpus import build, sources
 from analysis.corpus.collections import read_collection
@@ -96,6 +97,7 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     from analysis import engine
     from analysis.model import inference
     from analysis.study import analyses, report
+    from analysis.study import inference as ppi
     from analysis.study.style import save
 
     if not paths.MODEL.is_file():
@@ -121,14 +123,52 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     assert by_id.loc["n-003", "bombing"] and by_id.loc["n-004", "airstrike"] and by_id.loc["n-010", "shelling"]
     assert not by_id.loc[["n-008", "n-014", "n-021"], ["advance", "clash", "bombing", "airstrike"]].any().any()
     groups = {"Daily Ledger": "national", "Coastal Times": "regional", "Valley Courier": "regional"}
-    params = replace(load_params("report"), outlet_groups=groups)
-    built = report.study_tables(labelled, reports, params=params, collections=acquire)
-    assert set(built["outlet_profiles"]["outlet_group"]) == {"national", "regional"}
+    params = replace(
+        load_params("report"), outlet_groups=groups, word_checks=(), credibility_reference_group="national"
+    )
+    # the random gold sample holds none of these articles: no PPI++ share, the naive ones stand
+    gold = ppi.gold_labels(pd.read_parquet(paths.GOLD), pd.read_parquet(paths.CROSSFIT_PREDICTIONS), strata=("random",))
+    texts = pd.DataFrame(columns=["doc_id", "collection", "event_date", "text"])
+    # a stand-in for the crossfit stage's out-of-fold predictions: this test checks the wiring
+    crossfit = labelled[["doc_id", *EVENT_TYPES]]
+    built = report.study_tables(labelled, reports, gold, crossfit, texts, params=params, collections=acquire, seed=0)
+    profiles = built["outlet_profiles"]
+    assert set(profiles["outlet_group"]) == {"national", "regional"}
+    assert profiles["n_gold"].eq(0).all() and profiles["share_ppi"].isna().all()
     assert built["lag_by_outlet"].empty and built["selection_by_type"]["n_events"].sum() == 0
+    assert built["model_sources"].empty and built["word_checks"].empty
     scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
     calibration = pd.read_csv(paths.CALIBRATION_CURVE)
-    drawn = report.study_figures(labelled, reports, built, scores, calibration, params=params, collections=acquire)
+    drawn = report.study_figures(
+        labelled,
+        reports,
+        built,
+        scores,
+        calibration,
+        rules=["defection", "surrender"],
+        params=params,
+        collections=acquire,
+    )
     assert list(drawn) == list(report.FIGURES)
     for name, fig in drawn.items():
         save(fig, tmp_path / "figures" / name)
         assert (tmp_path / "figures" / f"{name}.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_the_same_corpus_as_jsonl_or_parquet_gives_the_same_documents(tmp_path, fmt):
+    # the format is a parameter: the documents do not depend on it
+    frame = pd.read_csv(FIXTURES / "own_corpus.csv", dtype=str, keep_default_na=False)
+    path = tmp_path / f"own_corpus.{fmt}"
+    if fmt == "jsonl":
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    else:
+        frame.to_parquet(path)
+    spec = _spec(format=fmt, file=path.name)
+    acquire = replace(_own_only(), collections=(spec,))
+    from_csv = build.build_corpus(
+        {"own_news": read_collection(_spec(), FIXTURES / "own_corpus.csv")}, acquire=_own_only(), **_clean()
+    )
+    other = build.build_corpus({"own_news": read_collection(spec, path)}, acquire=acquire, **_clean())
+    pd.testing.assert_frame_equal(from_csv[0], other[0])
+    assert other[2]["source_file"].eq(path.name).all() and len(other[2]) == 25

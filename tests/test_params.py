@@ -95,6 +95,22 @@ def test_train_section_is_the_model_spec_plus_tuning():
             lambda d: d["engine"].update(scheduler="localhost:8786"),
             r"engine.scheduler: must be null or a scheduler address",
         ),
+        # an interval level given in percent
+        ("report", lambda d: d["report"].update(ci_level=95), r"report.ci_level: must be in \(0.5, 1\)"),
+        # the credibility model's reference must be one of the outlet groups
+        (
+            "report",
+            lambda d: d["report"].update(credibility_reference_group="wire"),
+            r"report.credibility_reference_group: 'wire' is not an outlet group",
+        ),
+        # a word check for a type the codebook does not have
+        (
+            "report",
+            lambda d: d["report"]["word_checks"][0].update(event_type="blockade"),
+            r"report.word_checks: unknown event type 'blockade'",
+        ),
+        # cross-fitting needs two folds at least
+        ("crossfit", lambda d: d["crossfit"].update(folds=1), r"crossfit.folds: must be >= 2"),
         # a misspelt encoder fails when params.yaml is loaded, not an hour into a run
         (
             "benchmark",
@@ -127,6 +143,10 @@ def test_unknown_section_is_rejected():
             r"\['fakes'\]: not",
         ),
         (lambda d: d["report"]["dynamics_windows"].update(gdelt=["2016-01-01", "2017-01-01"]), r"\['gdelt'\]: not"),
+        # key dates for a collection that is not declared
+        (lambda d: d["report"]["key_dates"].update(gdelt=[]), r"report.key_dates: \['gdelt'\]: not collections"),
+        # the frozen test set is scored, never used as the study's gold sample
+        (lambda d: d["crossfit"].update(strata=["random", "fresh_test"]), r"crossfit.strata: must not include a test"),
         # a missing section
         (lambda d: d.pop("evaluate"), r"missing section\(s\) \['evaluate'\]"),
     ],
@@ -139,3 +159,17 @@ def test_check_params_checks_the_whole_file(tmp_path, mutate, message):
 
 def test_check_params_accepts_the_project_file():
     assert set(check_params()) >= {"base", "acquire", "train", "report"}
+
+
+def test_check_params_command_is_one_line_with_the_way_back(tmp_path, monkeypatch, capsys):
+    # the command make repro runs first: a bad value anywhere stops it before any stage runs
+    from analysis import params as params_module
+    from analysis.__main__ import main as cli
+
+    bad = _write(tmp_path, lambda d: d["train"].update(c=-1.0))
+    monkeypatch.setattr(params_module.paths, "PARAMS", bad)
+    monkeypatch.setattr(params_module.check_params, "__kwdefaults__", {"path": bad})
+    assert cli(["check-params"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == "error: params.yaml: train.c: must be > 0, got -1.0"
+    assert err[1].startswith("hint: ") and "dvc checkout" in err[1]

@@ -47,6 +47,7 @@ def _module_data_paths() -> set[str]:
 def test_every_dvc_data_path_is_defined_in_paths_module():
     raw = {paths.relative(paths.raw_file(c.file)) for c in load_params("acquire").collections}
     raw.add(paths.relative(paths.BENCHMARK_RAW))
+    raw.add(paths.relative(paths.OOD_RAW))  # a folder of <task>/<split>.tsv, one per ood task
     missing = _dvc_data_paths() - _module_data_paths() - raw
     assert not missing, f"dvc.yaml names paths that analysis/paths.py does not: {sorted(missing)}"
 
@@ -90,3 +91,36 @@ def test_every_stage_lists_the_library_modules_it_imports():
         deps = set(stages[name].get("deps", []))
         missing = sorted(imported - deps)
         assert not missing, f"stage {name}: imports {missing} but dvc.yaml does not list them as deps"
+
+
+def test_every_stage_names_only_attributes_its_modules_have():
+    # a stage is thin wiring: a function renamed or moved in the library must fail here, not an
+    # hour into `dvc repro benchmarks/dvc.yaml`; a name rebound inside the stage must not shadow a module
+    import ast
+    import importlib
+
+    for path in sorted((paths.ROOT / "analysis" / "stages").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        modules = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
+                for alias in node.names:
+                    target = f"{node.module}.{alias.name}"
+                    try:
+                        modules[alias.asname or alias.name] = importlib.import_module(target)
+                    except ModuleNotFoundError:
+                        pass  # a function or class, not a module
+        assigned = {
+            t.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Assign)
+            for target in n.targets
+            for t in ast.walk(target)
+            if isinstance(t, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                assert node.value.id not in assigned, f"{path.name}: {node.value.id} is both a module and a variable"
+                assert hasattr(modules[node.value.id], node.attr), (
+                    f"{path.name}: {node.value.id}.{node.attr} does not exist"
+                )

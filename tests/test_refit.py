@@ -13,6 +13,7 @@ from analysis.model.datasets import SET_COLUMNS
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 
+NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}  # back-off types predict nothing
 PLACES = ("north", "south", "east", "west", "old", "new", "upper", "lower")
 
 
@@ -50,7 +51,7 @@ def spec():
 
 def test_refit_keeps_thresholds_and_the_learned_types(spec):
     train = _set("t", _rows(PLACES))
-    model = EventClassifier(spec, seed=1).fit(train["text"], train, voting_lfs=[])
+    model = EventClassifier(spec, seed=1).fit(train["text"], train, label_model=NO_RULES)
     model.thresholds["airstrike"] = 0.37
     # the new data give surrender 4 positives, enough to learn it; the refit must still back it off,
     # since its threshold was never tuned for a learned model
@@ -68,9 +69,10 @@ def test_train_classifier_tunes_on_dev_then_refits_on_train_and_dev(spec):
     train = _set("t", _rows(PLACES[:6]))
     # dev alone holds "overran" for advance: only a model that saw dev can learn it
     dev = _set("d", [(f"Militants overran the {p} outpost", {"advance": True}) for p in PLACES] + _rows(PLACES[6:]))
-    kwargs = {"spec": spec, "voting_lfs": [], "grid": threshold_grid(0.05), "seed": 1}
-    kept, thresholds = train_classifier(train, dev, refit_on_dev=False, **kwargs)
-    refit, refit_thresholds = train_classifier(train, dev, refit_on_dev=True, **kwargs)
+    kwargs = {"spec": spec, "label_model": NO_RULES, "grid": threshold_grid(0.05), "seed": 1}
+    kept, thresholds, dev_proba = train_classifier(train, dev, refit_on_dev=False, **kwargs)
+    refit, refit_thresholds, _ = train_classifier(train, dev, refit_on_dev=True, **kwargs)
+    assert dev_proba["doc_id"].tolist() == dev["doc_id"].tolist()  # the train-only model on dev, for the dev scores
     # thresholds are tuned once, on dev, with the train-only model, whichever model is kept
     pd.testing.assert_frame_equal(thresholds, refit_thresholds)
     assert refit.thresholds == kept.thresholds
@@ -88,7 +90,7 @@ def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
     dev = _set("d", dev_rows)
     gold = pd.DataFrame({"doc_id": dev["doc_id"], "text_group": dev["doc_id"]})
     grid = threshold_grid(0.01)
-    kwargs = {"spec": spec, "voting_lfs": [], "grid": grid, "repeats": 2, "seed": 1}
+    kwargs = {"spec": spec, "label_model": NO_RULES, "grid": grid, "repeats": 2, "seed": 1}
     table = refit_on_dev(train, dev, gold, min_dev_positives=3, **kwargs).set_index("event_type")
     # only the types the train-only model learns, plus the macro row: surrender is left out
     assert table.index.tolist() == ["advance", "airstrike", "macro"]
@@ -106,7 +108,7 @@ def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):
 
 def test_refit_refuses_data_that_cannot_learn_a_tuned_type(spec):
     train = _set("t", _rows(PLACES))
-    model = EventClassifier(spec, seed=1).fit(train["text"], train, voting_lfs=[])
+    model = EventClassifier(spec, seed=1).fit(train["text"], train, label_model=NO_RULES)
     # the new data hold only 2 advance positives, below min_positives: advance would back off
     # to the rules with a threshold tuned for a learned model
     fewer = _set("f", _rows(PLACES[:2]) + [(f"Warplanes struck the {p} area", {"airstrike": True}) for p in PLACES])

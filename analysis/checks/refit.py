@@ -22,7 +22,7 @@ def refit_on_dev(
     gold: pd.DataFrame,
     *,
     spec: ModelSpec,
-    voting_lfs: list[str],
+    label_model: dict,
     grid: np.ndarray,
     min_dev_positives: int,
     repeats: int,
@@ -47,8 +47,8 @@ def refit_on_dev(
         The gold table; gives each dev document's ``text_group``.
     spec : ModelSpec
         The train stage's model settings.
-    voting_lfs : list of str
-        The labelling functions whose vote backs off the rare types.
+    label_model : dict
+        The label model whose labels back off the rare types.
     grid : ndarray
         Candidate thresholds, as the train stage tunes over.
     min_dev_positives : int
@@ -75,7 +75,7 @@ def refit_on_dev(
     features, x = fit_features(spec, train["text"])
     x_dev = features.transform(dev["text"]).tocsr()
     weight = train["weight"].to_numpy()
-    base = EventClassifier(spec, seed=seed).fit_matrix(x, train, sample_weight=weight, voting_lfs=voting_lfs)
+    base = EventClassifier(spec, seed=seed).fit_matrix(x, train, sample_weight=weight, label_model=label_model)
     p_base = base.learned_proba(x_dev)
     types = [t for t in base.learned_types() if dev[t].sum() >= min_dev_positives]
     if not types:
@@ -94,7 +94,7 @@ def refit_on_dev(
                 sparse.vstack([x, x_dev[rows]], format="csr"),
                 pd.concat([train[list(EVENT_TYPES)], dev.iloc[rows][list(EVENT_TYPES)]], ignore_index=True),
                 sample_weight=np.concatenate([weight, dev["weight"].to_numpy()[rows]]),
-                voting_lfs=voting_lfs,
+                label_model=label_model,
                 learn=types,  # only the compared types are fitted
             )
             for t, p in refit.learned_proba(x_dev[~tune]).items():

@@ -22,7 +22,7 @@ def supplement_on_dev(
     dev: pd.DataFrame,
     *,
     spec: ModelSpec,
-    voting_lfs: list[str],
+    label_model: dict,
     train_only_strata: tuple[str, ...],
     weak_weight: float,
     max_weak: int,
@@ -37,7 +37,7 @@ def supplement_on_dev(
     built from a gold table that lacks the ``train_only_strata`` documents, so those
     documents (and their text-group mates) come back as weakly labelled rows, as they
     would have been had they never been annotated. Both variants use the same model
-    settings and the same voting functions (``voting_lfs``, chosen on gold train with the
+    settings and the same label model (``label_model``, fitted on gold train with the
     supplement). The test split is never read.
 
     Parameters
@@ -49,8 +49,8 @@ def supplement_on_dev(
         The gold dev set.
     spec : ModelSpec
         The train stage's model settings.
-    voting_lfs : list of str
-        The labelling functions whose vote backs off the rare types.
+    label_model : dict
+        The label model whose labels back off the rare types.
     train_only_strata : tuple of str
         The strata of the supplement (``gold.train_only_strata``).
     weak_weight, max_weak : float, int
@@ -89,7 +89,7 @@ def supplement_on_dev(
     learned: dict[str, set[str]] = {}
     for name, train in variants.items():
         model = EventClassifier(spec, seed=seed).fit(
-            train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+            train["text"], train, sample_weight=train["weight"].to_numpy(), label_model=label_model
         )
         proba = model.predict_proba(dev["text"])
         learned[name] = set(model.learned_types())

@@ -1,9 +1,19 @@
 """Combining labelling-function votes into weak labels, and judging the functions on gold.
 
-:func:`select_lfs` keeps the functions that have earned their vote on gold train,
-:func:`weak_labels` combines the votes by majority, and :func:`lf_summary` is the
-standard table of coverage, overlap, conflict and accuracy. :func:`keyword_labels` is
-the "keyword rules alone" baseline.
+The label model is fitted on gold train (:func:`fit_label_model`) and kept as a small
+JSON-able mapping, so the weak labels, the classifier's back-off types and the baselines
+all combine votes the same way (:func:`label_model_proba`). Two combiners:
+
+- ``majority``: the functions that have earned their vote on gold train
+  (:func:`select_lfs`) vote, and a type is labelled when its POS votes outnumber its NEG
+  votes (:func:`weak_labels`);
+- ``naive_bayes``: every function votes, weighed by how its vote (POS, NEG or abstain)
+  depends on the gold label on gold train: a posterior from the prior and the functions'
+  likelihood ratios, as if they were independent given the label. A weak cue then pulls
+  as far as its accuracy warrants instead of being either kept or dropped.
+
+:func:`lf_summary` is the standard table of coverage, overlap, conflict and accuracy;
+:func:`keyword_labels` is the "keyword rules alone" baseline.
 """
 
 from __future__ import annotations
@@ -37,6 +47,99 @@ def select_lfs(votes: pd.DataFrame, gold: pd.DataFrame, *, min_accuracy: float) 
         | (summary["empirical_accuracy"] >= min_accuracy)
     )
     return summary.loc[keep, "lf"].tolist()
+
+
+def fit_label_model(
+    votes: pd.DataFrame, gold: pd.DataFrame, *, combine: str, min_accuracy: float, prior: pd.DataFrame | None = None
+) -> dict:
+    """Fit the label model on gold (training documents only).
+
+    Parameters
+    ----------
+    votes : DataFrame
+        :func:`analysis.labels.functions.apply_lfs` on the gold documents.
+    gold : DataFrame
+        One boolean column per event type, same index as ``votes``.
+    combine : str
+        ``majority`` or ``naive_bayes``.
+    min_accuracy : float
+        ``majority``: the accuracy a paraphrase or not-asserted function needs to vote.
+    prior : DataFrame, optional
+        ``naive_bayes``: gold labels whose type shares are the prior (a random sample, so
+        that cue-drawn strata do not inflate it); default ``gold``.
+
+    Returns
+    -------
+    dict
+        ``combine``, ``min_accuracy``, ``voting_lfs`` (the majority's voters) and, for
+        ``naive_bayes``, ``log_prior_odds`` per type and ``log_likelihood_ratio`` per type,
+        function and vote (``"1"``, ``"0"``, ``"-1"``), Laplace-smoothed.
+    """
+    model = {
+        "combine": combine,
+        "min_accuracy": min_accuracy,
+        "voting_lfs": select_lfs(votes, gold, min_accuracy=min_accuracy),
+    }
+    if combine == "naive_bayes":
+        prior = gold if prior is None else prior
+        model["log_prior_odds"], model["log_likelihood_ratio"] = {}, {}
+        for t in EVENT_TYPES:
+            p = (prior[t].sum() + 1) / (len(prior) + 2)
+            model["log_prior_odds"][t] = round(float(np.log(p / (1 - p))), 6)
+            y = gold[t].to_numpy().astype(bool)
+            ratios = {}
+            for name in _lfs_of(t):
+                v = votes[name].to_numpy()
+                values = (POS, ABSTAIN) if name.endswith(("_cue", "_paraphrase")) else (NEG, ABSTAIN)
+                ratios[name] = {
+                    str(value): round(
+                        float(
+                            np.log(((v[y] == value).sum() + 1) / (y.sum() + len(values)))
+                            - np.log(((v[~y] == value).sum() + 1) / ((~y).sum() + len(values)))
+                        ),
+                        6,
+                    )
+                    for value in values
+                }
+            model["log_likelihood_ratio"][t] = ratios
+    return model
+
+
+def _lfs_of(event_type: str) -> list[str]:
+    """Return the functions that vote on ``event_type``: its own and the global ones."""
+    return [lf.name for lf in labeling_functions() if lf.event_type in (event_type, None)]
+
+
+def label_model_proba(votes: pd.DataFrame, model: dict) -> pd.DataFrame:
+    """Combine votes with a fitted label model into a probability per type (0 or 1 for ``majority``).
+
+    Returns
+    -------
+    DataFrame
+        Index of ``votes``; one float column per event type.
+    """
+    if model["combine"] == "majority":
+        return weak_labels(votes, use=model["voting_lfs"]).astype(float)
+    out = {}
+    for t in EVENT_TYPES:
+        logit = np.full(len(votes), model["log_prior_odds"][t])
+        for name, ratio in model["log_likelihood_ratio"][t].items():
+            v = votes[name].to_numpy()
+            for value, r in ratio.items():
+                logit = logit + np.where(v == int(value), r, 0.0)
+        out[t] = 1 / (1 + np.exp(-logit))
+    return pd.DataFrame(out, index=votes.index)
+
+
+def apply_label_model(votes: pd.DataFrame, model: dict) -> pd.DataFrame:
+    """Weak labels from a fitted label model: a type where its probability reaches 0.5.
+
+    Returns
+    -------
+    DataFrame
+        Index of ``votes``; one boolean column per event type.
+    """
+    return label_model_proba(votes, model) >= 0.5
 
 
 def weak_labels(votes: pd.DataFrame, *, use: list[str] | None = None) -> pd.DataFrame:

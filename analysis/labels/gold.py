@@ -1,7 +1,8 @@
 """The gold standard: adjudicated labels, agreement between passes, and the split.
 
-``annotations/labels.csv`` holds one row per document and pass (``a``, ``b``,
-``adjudicated``) with ids and labels only. This module checks it against the
+``annotations/labels.csv`` (rounds 1 and 2) and ``annotations/labels_test.csv`` (round 3,
+the frozen test set) hold one row per document and pass (``a``, ``b``, ``adjudicated``)
+with ids and labels only. This module checks it against the
 documents table (every annotated document exists and is eligible: never sealed,
 never in a text group with a sealed document), measures agreement, and splits
 the gold documents into train/dev/test by ``text_group``.
@@ -10,6 +11,7 @@ the gold documents into train/dev/test by ``text_group``.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -68,15 +70,76 @@ def validate_annotations(labels: pd.DataFrame, documents: pd.DataFrame, *, sourc
     return labels
 
 
-def split_of(text_group: str, *, seed: int, fractions: tuple[float, float, float]) -> str:
-    """Assign a text group to ``train``, ``dev`` or ``test`` by a seeded hash (stable, order-free).
+def read_annotations(files: list[Path], documents: pd.DataFrame) -> pd.DataFrame:
+    """Read and check every annotation file (:func:`validate_annotations`); a document in two files is an error.
+
+    Returns
+    -------
+    DataFrame
+        The files' rows, concatenated: ``doc_id``, ``pass``, ``labels``, ``stratum``,
+        ``codebook_version``, ``annotator``.
+    """
+    frames = []
+    for path in files:
+        labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frames.append(validate_annotations(labels, documents, source=Path(path).name))
+    labels = pd.concat(frames, ignore_index=True)
+    twice = labels.duplicated(["doc_id", "pass"])
+    if twice.any():
+        raise DataError(f"annotations: {labels.loc[twice, 'doc_id'].iloc[0]} is annotated in two files")
+    return labels
+
+
+def gold_metrics(table: pd.DataFrame, labels: pd.DataFrame, *, test_strata: tuple[str, ...]) -> dict:
+    """Count the gold standard and its agreement for ``metrics/gold.json``.
+
+    Returns
+    -------
+    dict
+        ``n_gold``, ``n_by_split``, ``n_by_stratum``, ``cohen_kappa_pooled`` (every type and
+        document pooled) and ``cohen_kappa_test`` (the test strata alone).
+    """
+
+    def kappa(frame: pd.DataFrame) -> float:
+        return round(float(annotation_agreement(frame).set_index("event_type").loc["all", "cohen_kappa"]), 4)
+
+    test = labels["stratum"].isin(test_strata)
+    return {
+        "n_gold": len(table),
+        "n_by_split": table["split"].value_counts().sort_index().to_dict(),
+        "n_by_stratum": table["stratum"].value_counts().sort_index().to_dict(),
+        "cohen_kappa_pooled": kappa(labels),
+        "cohen_kappa_test": kappa(labels[test]) if test.any() else None,
+    }
+
+
+def split_of(text_group: str, *, seed: int, fractions: tuple[float, ...], names: tuple[str, ...] = SPLITS) -> str:
+    """Assign a text group to one of ``names`` by a seeded hash (stable, order-free).
 
     >>> split_of("ucdp_syria:214797", seed=1, fractions=(0.5, 0.2, 0.3)) in SPLITS
     True
     """
     u = int(hashlib.sha256(f"{seed}:{text_group}".encode()).hexdigest()[:12], 16) / 16**12
     edges = np.cumsum(fractions)
-    return SPLITS[int(np.searchsorted(edges, u, side="right"))] if u < edges[-1] else SPLITS[-1]
+    return names[int(np.searchsorted(edges, u, side="right"))] if u < edges[-1] else names[-1]
+
+
+def round_one_split(text_group: str, *, seed: int, fractions: tuple[float, ...], retired_test_dev_share: float) -> str:
+    """Split a round-1 text group into train or dev: round 1's hash split, its retired test part re-split.
+
+    Round 1's own split (``fractions`` of train, dev and test) stands for train and dev; its
+    test part, scored seven times and retired, is split again by a second seeded hash:
+    ``retired_test_dev_share`` of it joins dev, the rest train.
+
+    >>> kw = {"seed": 1, "fractions": (0.5, 0.2, 0.3), "retired_test_dev_share": 0.5}
+    >>> sorted({round_one_split(f"g{i}", **kw) for i in range(50)})
+    ['dev', 'train']
+    """
+    first = split_of(text_group, seed=seed, fractions=fractions)
+    if first != "test":
+        return first
+    share = retired_test_dev_share
+    return split_of(f"retired:{text_group}", seed=seed, fractions=(share, 1 - share), names=("dev", "train"))
 
 
 def gold_table(
@@ -85,21 +148,24 @@ def gold_table(
     *,
     seed: int,
     fractions: tuple[float, float, float],
+    retired_test_dev_share: float,
     train_only_strata: tuple[str, ...],
+    test_strata: tuple[str, ...],
 ) -> pd.DataFrame:
     """Build the gold table: adjudicated labels, stratum, text group and split per document.
 
-    Documents of ``train_only_strata`` go to ``train`` whatever their hash: such a stratum
-    was drawn after the split (by cues), so letting it into dev or test would change what
-    those splits measure.
+    Round 1's strata are split into train and dev by text group (:func:`round_one_split`).
+    Documents of ``train_only_strata`` go to ``train`` (drawn by cues, after the split: letting
+    them into dev or test would change what those measure), and documents of ``test_strata``
+    to ``test`` (drawn at random outside every earlier text group, frozen, scored once).
 
     Raises
     ------
     DataError
-        If a document's stratum is neither a round-1 stratum (``SPLIT_STRATA``) nor in
-        ``train_only_strata`` (so a stratum missing from the parameter fails loudly rather
-        than leaking into dev and test), or if a train-only document shares its text group
-        with a dev or test document.
+        If a document's stratum is none of these (so a stratum missing from the parameters
+        fails loudly rather than leaking into dev or test), or if a train-only document
+        shares its text group with a dev or test document, or a test document with a train
+        or dev one.
 
     Returns
     -------
@@ -117,21 +183,34 @@ def gold_table(
             "text_group": docs["text_group"].to_numpy(),
         }
     )
-    unknown = ~gold["stratum"].isin([*SPLIT_STRATA, *train_only_strata])
+    known = [*SPLIT_STRATA, *train_only_strata, *test_strata]
+    unknown = ~gold["stratum"].isin(known)
     if unknown.any():
         row = gold[unknown].iloc[0]
         raise DataError(
             f"gold: {row.doc_id} has stratum {row.stratum!r}, which is neither a round-1 stratum "
-            f"{list(SPLIT_STRATA)} nor in gold.train_only_strata {list(train_only_strata)}"
+            f"{list(SPLIT_STRATA)} nor in gold.train_only_strata {list(train_only_strata)} "
+            f"or gold.test_strata {list(test_strata)}"
         )
-    gold["split"] = gold["text_group"].map(lambda g: split_of(g, seed=seed, fractions=fractions))
+    gold["split"] = gold["text_group"].map(
+        lambda g: round_one_split(g, seed=seed, fractions=fractions, retired_test_dev_share=retired_test_dev_share)
+    )
     train_only = gold["stratum"].isin(train_only_strata)
+    test = gold["stratum"].isin(test_strata)
+    gold.loc[test, "split"] = "test"
     held_out_groups = set(gold.loc[~train_only & (gold["split"] != "train"), "text_group"])
     leak = train_only & gold["text_group"].isin(held_out_groups)
     if leak.any():
         raise DataError(
             f"gold: {gold.loc[leak, 'doc_id'].iloc[0]} (train-only stratum) shares its text group "
             "with a dev or test document"
+        )
+    fitted_groups = set(gold.loc[~test, "text_group"])
+    leak = test & gold["text_group"].isin(fitted_groups)
+    if leak.any():
+        raise DataError(
+            f"gold: {gold.loc[leak, 'doc_id'].iloc[0]} (test stratum) shares its text group "
+            "with a train or dev document"
         )
     gold.loc[train_only, "split"] = "train"
     matrix = label_matrix(adjudicated["labels"]).reset_index(drop=True)
@@ -196,8 +275,8 @@ def gold_counts(gold: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per event type: ``event_type``, ``n_pos`` (all gold), ``n_pos_train``,
-        ``n_pos_dev``, ``n_pos_test``, ``n_pos_random`` (random stratum), ``share_random``
-        (prevalence in the random stratum).
+        ``n_pos_dev``, ``n_pos_test``, ``n_pos_random`` (round 1's random stratum), ``share_random``
+        (prevalence in it).
     """
     rows = []
     random = gold[gold["stratum"] == "random"]

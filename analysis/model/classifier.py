@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.labels.combine import weak_labels
+from analysis.labels.combine import apply_label_model
 from analysis.labels.functions import apply_lfs, labeling_functions
 from analysis.model.features import RuleFeatures, fit_features
 from analysis.model.thresholds import best_threshold, f1_by_threshold
@@ -66,18 +66,21 @@ class EventClassifier:
         labels: pd.DataFrame,
         *,
         sample_weight: np.ndarray | None = None,
-        voting_lfs: list[str] | None = None,
+        label_model: dict | None = None,
         learn: list[str] | None = None,
     ) -> EventClassifier:
         """Fit the vectorisers on ``texts`` (training data only) and one calibrated model per type.
 
         A type with fewer than ``spec.min_positives`` training positives cannot be learned
-        reliably; it *backs off* to the weak-label rules (majority vote of ``voting_lfs``,
-        default all LFs), whose vote (0 or 1) becomes its probability. ``learn``, if given,
-        limits the learned types to those named (the others back off too).
+        reliably; it *backs off* to the weak-label rules (``label_model``, from
+        :func:`analysis.labels.combine.fit_label_model`; default: a majority vote of every
+        function), whose 0/1 label becomes its probability. ``learn``, if given, limits the
+        learned types to those named (the others back off too). A label that is missing
+        (NaN) leaves that document out of that type's model: out-of-domain negatives are
+        negatives for the military types only.
         """
         self.features_, x = fit_features(self.spec, texts)
-        return self.fit_matrix(x, labels, sample_weight=sample_weight, voting_lfs=voting_lfs, learn=learn)
+        return self.fit_matrix(x, labels, sample_weight=sample_weight, label_model=label_model, learn=learn)
 
     def fit_matrix(
         self,
@@ -85,7 +88,7 @@ class EventClassifier:
         labels: pd.DataFrame,
         *,
         sample_weight: np.ndarray | None = None,
-        voting_lfs: list[str] | None = None,
+        label_model: dict | None = None,
         learn: list[str] | None = None,
     ) -> EventClassifier:
         """Fit one calibrated model per type on a ready feature matrix, one row per ``labels`` row.
@@ -95,10 +98,12 @@ class EventClassifier:
         Types back off to the rules as in :meth:`fit`.
         """
         weight = np.ones(x.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.voting_lfs = list(voting_lfs) if voting_lfs is not None else [lf.name for lf in labeling_functions()]
+        every_lf = [lf.name for lf in labeling_functions()]
+        self.label_model = label_model or {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": every_lf}
         self.models_: dict[str, object] = {}
         for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
-            y = labels[t].to_numpy().astype(int)
+            known = labels[t].notna().to_numpy()
+            y = labels[t][known].to_numpy().astype(int)
             if learn is not None and t not in learn:
                 self.models_[t] = "rules"
                 continue
@@ -111,7 +116,9 @@ class EventClassifier:
                     self.spec.min_positives,
                 )
                 continue
-            self.models_[t] = calibrated_model(self.spec, seed=self.seed).fit(x, y, sample_weight=weight)
+            # a document whose label is unknown for this type (NaN) is left out of its model
+            xt, wt = (x, weight) if known.all() else (x[known], weight[known])
+            self.models_[t] = calibrated_model(self.spec, seed=self.seed).fit(xt, y, sample_weight=wt)
         return self
 
     def refit(
@@ -144,7 +151,7 @@ class EventClassifier:
             If the new data leave a learned type with too few positives to learn it.
         """
         new = EventClassifier(self.spec, seed=self.seed).fit(
-            texts, labels, sample_weight=sample_weight, voting_lfs=self.voting_lfs, learn=self.learned_types()
+            texts, labels, sample_weight=sample_weight, label_model=self.label_model, learn=self.learned_types()
         )
         if new.learned_types() != self.learned_types():
             lost = sorted(set(self.learned_types()) - set(new.learned_types()))
@@ -166,7 +173,7 @@ class EventClassifier:
         # the rules run once: their votes feed both the stacked features and the back-off types
         votes = apply_lfs(pd.Series(list(texts))) if (backoff or self.spec.rule_features) else None
         learned = self.learned_proba(self._features(texts, votes))
-        weak = weak_labels(votes, use=self.voting_lfs) if backoff else None
+        weak = apply_label_model(votes, self.label_model) if backoff else None
         out = {f"p_{t}": learned[t] if t in learned else weak[t].to_numpy(dtype=float) for t in self.event_types}
         return pd.DataFrame(out, index=texts.index)
 
@@ -238,7 +245,7 @@ def train_classifier(
     dev: pd.DataFrame,
     *,
     spec: ModelSpec,
-    voting_lfs: list[str],
+    label_model: dict,
     grid: np.ndarray,
     refit_on_dev: bool,
     seed: int,
@@ -255,8 +262,8 @@ def train_classifier(
         The training and gold dev sets (:data:`analysis.model.datasets.SET_COLUMNS`).
     spec : ModelSpec
         Feature and model hyper-parameters.
-    voting_lfs : list of str
-        The labelling functions whose vote backs off the rare types.
+    label_model : dict
+        The label model whose labels back off the rare types.
     grid : ndarray
         Candidate thresholds.
     refit_on_dev : bool
@@ -267,16 +274,19 @@ def train_classifier(
     Returns
     -------
     tuple
-        The fitted :class:`EventClassifier`, and the thresholds table of
+        The fitted :class:`EventClassifier`; the thresholds table of
         :meth:`EventClassifier.tune_thresholds` (``event_type``, ``threshold``, ``dev_f1``,
-        ``n_pos_dev``; ``dev_f1`` is the train-only model's).
+        ``n_pos_dev``; ``dev_f1`` is the train-only model's); and the train-only model's dev
+        probabilities (``doc_id`` and ``p_<type>``), which the dev scores use, since the saved
+        model may have seen dev.
     """
     model = EventClassifier(spec, seed=seed).fit(
-        train["text"], train, sample_weight=train["weight"].to_numpy(), voting_lfs=voting_lfs
+        train["text"], train, sample_weight=train["weight"].to_numpy(), label_model=label_model
     )
-    thresholds = model.tune_thresholds(model.predict_proba(dev["text"]), dev, grid=grid)
+    dev_proba = model.predict_proba(dev["text"])
+    thresholds = model.tune_thresholds(dev_proba, dev, grid=grid)
     if refit_on_dev:
         both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True, kind="stable")
         log.info("refitting on train + dev: %d documents (%d from dev)", len(both), len(dev))
         model = model.refit(both["text"], both, sample_weight=both["weight"].to_numpy())
-    return model, thresholds
+    return model, thresholds, pd.concat([dev[["doc_id"]], dev_proba.round(6)], axis=1)

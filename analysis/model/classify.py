@@ -1,137 +1,186 @@
-"""Classify new text with the trained model: read CSV/JSONL or one article, clean, predict."""
+"""Classify new text with the trained model, stating every input row's fate.
+
+The input is a table (CSV, JSONL or Parquet with ``id``, ``text`` and optionally
+``title``) or one raw article on standard input. Every input row gets exactly one output
+row: ``id``, ``line`` (where it was in the input), ``status`` and, where the status is
+``ok``, its labels and one probability per type. A row that cannot be classified says why
+in its ``status`` and gets no labels, so "no event found" (``ok`` with empty labels) never
+reads like a row that was not classified. Problems with the whole input (a missing file
+or column, bytes that are not UTF-8, an unknown format, an unusable output path) are one
+``error:`` line before any output is written.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from analysis.codebook import EVENT_TYPES, format_labels
+from analysis.corpus import readers
 from analysis.corpus.text import clean_article, split_non_latin
 from analysis.errors import DataError
-from analysis.io import atomic_path
+from analysis.io import atomic_path, write_parquet_chunks
 from analysis.model.classifier import EventClassifier
 from analysis.model.features import model_input
 
+log = logging.getLogger(__name__)
+
 CHUNK_ROWS = 10_000  # documents read, classified and written at a time
+INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+OUTPUT_FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+#: Every status a row can get, in the order they are checked; only ``ok`` rows are classified.
+STATUSES = ("malformed_row", "missing_id", "duplicate_id", "empty_text", "text_too_long", "ok")
+OUTPUT_COLUMNS = ["id", "line", "status", "problem", "labels", *(f"p_{t}" for t in EVENT_TYPES)]
 
 
-def read_input(source: str, *, stdin: io.TextIOBase | None = None) -> pd.DataFrame:
-    """Read documents to classify from a CSV or JSONL file, or one raw article from standard input.
-
-    The whole input at once; :func:`iter_input` streams it in chunks.
-
-    Parameters
-    ----------
-    source : str
-        A ``.csv`` or ``.jsonl``/``.json`` path with ``id`` and ``text`` (and optionally
-        ``title``) columns, or ``-`` for a single article on standard input.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``id`` (text), ``title``, ``text``.
+def input_format(source: str, *, given: str | None) -> str:
+    """Return the input's format: ``given`` (``--format``), else the file's extension; ``-`` defaults to ``text``.
 
     Raises
     ------
     DataError
-        Missing file or column, empty input, undecodable bytes, malformed JSON.
+        An extension that is not ``.csv``, ``.jsonl`` (``.json``, ``.ndjson``) or ``.parquet``.
     """
-    return pd.concat(list(iter_input(source, stdin=stdin, chunk_rows=1 << 62)), ignore_index=True)
+    if given:
+        return given
+    if source == "-":
+        return "text"
+    suffix = Path(source).suffix.lower()
+    if suffix not in INPUT_FORMATS:
+        raise DataError(f"{source}: unknown input format {suffix!r}; use .csv, .jsonl or .parquet, or --format")
+    return INPUT_FORMATS[suffix]
 
 
 def iter_input(
-    source: str, *, stdin: io.TextIOBase | None = None, chunk_rows: int = CHUNK_ROWS
+    source: str, *, fmt: str | None = None, stdin: BinaryIO | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[pd.DataFrame]:
-    """Stream the input of :func:`read_input` in frames of at most ``chunk_rows`` documents.
+    """Stream the documents to classify in frames of at most ``chunk_rows`` rows.
 
-    Memory stays bounded by one chunk, so inputs larger than memory can be classified.
+    Parameters
+    ----------
+    source : str
+        A file path, or ``-`` for standard input.
+    fmt : str, optional
+        ``csv``, ``jsonl``, ``parquet`` or ``text`` (one raw article); default from the
+        extension (see :func:`input_format`).
+    stdin : binary stream, optional
+        Standard input (for tests).
 
     Yields
     ------
     DataFrame
-        Columns ``id`` (text), ``title``, ``text``.
+        ``id``, ``title``, ``text`` (as text), ``line`` (the input line, or row for Parquet)
+        and ``problem`` (why a row could not be read whole, or ``""``).
+
+    Raises
+    ------
+    DataError
+        Missing file, missing ``id`` or ``text`` column, empty input, bytes that are not
+        UTF-8 or a binary file, or a table on standard input without ``--format``.
     """
-    if source == "-":
-        text = (stdin or sys.stdin).read()
-        if not text.strip():
-            raise DataError("<stdin>: empty input")
-        yield pd.DataFrame({"id": ["stdin"], "title": [""], "text": [text]})
+    fmt = input_format(source, given=fmt)
+    stream = (stdin or sys.stdin.buffer) if source == "-" else None
+    name = "<stdin>" if source == "-" else source  # a stream names itself in errors (sys.stdin.buffer: <stdin>)
+    if fmt == "text":
+        yield _one_article(stream, source=source, name=name)
         return
-    path = Path(source)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        chunks = _csv_chunks(path, chunk_rows=chunk_rows)
-    elif suffix in (".jsonl", ".json", ".ndjson"):
-        chunks = _jsonl_chunks(path, chunk_rows=chunk_rows)
-    else:
-        raise DataError(f"{path}: unknown input format {suffix!r}; use .csv or .jsonl")
-    n = 0
-    for frame in chunks:
-        missing = [c for c in ("id", "text") if c not in frame.columns]
-        if missing:
-            raise DataError(f"{path}: missing column(s) {missing}; found {list(frame.columns)}")
-        n += len(frame)
-        title = frame["title"] if "title" in frame.columns else ""
-        out = pd.DataFrame({"id": frame["id"].astype(str), "title": title, "text": frame["text"]})
-        yield out.fillna("").astype(str)
-    if n == 0:
-        raise DataError(f"{path}: no rows")
-
-
-def _csv_chunks(path: Path, *, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    with open(path, "rb") as fh:
-        if not fh.read(4096).strip():
-            raise DataError(f"{path}: empty file")
-    try:
-        reader = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=min(chunk_rows, 1 << 30)
+    if stream is not None and fmt == "parquet":
+        raise DataError("<stdin>: Parquet cannot be read from standard input; pass the file's path")
+    where = {"id": "the document id", "text": "the text to classify"}
+    target = stream if stream is not None else Path(source)
+    if fmt == "csv":
+        chunks = readers.iter_csv_table(target, required=["id", "text"], chunk_rows=chunk_rows, where=where)
+    elif fmt == "jsonl":
+        chunks = readers.iter_jsonl_table(
+            target, required=["id", "text"], optional=["title"], chunk_rows=chunk_rows, where=where
         )
-        yield from reader
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: empty file") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: cannot parse as CSV: {' '.join(str(exc).split())}") from None
+    else:
+        chunks = readers.iter_parquet_table(
+            Path(source), required=["id", "text"], optional=["title"], chunk_rows=chunk_rows, where=where
+        )
+    for frame in chunks:
+        title = frame["title"] if "title" in frame.columns else ""
+        yield pd.DataFrame(
+            {
+                "id": frame["id"],
+                "title": title,
+                "text": frame["text"],
+                "line": frame["line"],
+                "problem": frame["problem"],
+            }
+        )
 
 
-def _jsonl_chunks(path: Path, *, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    records: list[dict] = []
-    seen = False
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            try:
-                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path}: line {n}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
-            if not line.strip():
-                continue
-            seen = True
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}: line {n}: not valid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise DataError(f"{path}: line {n}: expected a JSON object")
-            records.append(record)
-            if len(records) == chunk_rows:
-                yield pd.DataFrame(records)
-                records = []
-    if not seen:
-        raise DataError(f"{path}: empty file")
-    if records:
-        yield pd.DataFrame(records)
+def _one_article(stream: BinaryIO | None, *, source: str, name: str) -> pd.DataFrame:
+    """Read one raw article (a text file, or standard input); refuse what looks like a table."""
+    raw = stream.read() if stream is not None else _read_bytes(Path(source))
+    lines = list(readers._decoded_lines(io.BytesIO(raw)) if raw else [])
+    text = "".join(lines)
+    if not text.strip():
+        raise DataError(f"{name}: empty input")
+    first = lines[0].strip()
+    header = [c.strip().strip('"').lower() for c in first.split(",")]
+    if {"id", "text"} <= set(header) or (first.startswith("{") and '"text"' in first):
+        kind = "jsonl" if first.startswith("{") else "csv"
+        raise DataError(
+            f"{name}: looks like a {kind.upper()} table, not one article; pass --format {kind} to classify its rows "
+            "(or --format text to classify it as one article)"
+        )
+    return pd.DataFrame(
+        {
+            "id": ["stdin" if source == "-" else Path(source).stem],
+            "title": [""],
+            "text": [text],
+            "line": [1],
+            "problem": [""],
+        }
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise DataError(f"{path}: file not found" if not path.exists() else f"{path}: a directory, not a file")
+    return path.read_bytes()
+
+
+def row_status(frame: pd.DataFrame, *, seen_ids: set[str], max_text_chars: int) -> pd.Series:
+    """Decide each row's status (:data:`STATUSES`), in input order; ``seen_ids`` carries ids across chunks.
+
+    Returns
+    -------
+    Series
+        One status per row, index of ``frame``.
+    """
+    out = []
+    for row_id, text, problem in zip(frame["id"], frame["text"], frame["problem"], strict=True):
+        if problem:
+            out.append("malformed_row")
+        elif not row_id.strip():
+            out.append("missing_id")
+        elif row_id in seen_ids:
+            out.append("duplicate_id")
+        elif not text.strip():
+            out.append("empty_text")
+        elif len(text) > max_text_chars:
+            out.append("text_too_long")
+        else:
+            out.append("ok")
+        if row_id.strip() and not problem:
+            seen_ids.add(row_id)
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
-    """Clean raw documents the way the pipeline does, then classify them.
+    """Clean raw documents the way the pipeline does, then classify them (every row is classified).
 
     Returns
     -------
@@ -154,31 +203,110 @@ def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
     return pd.concat([out, proba.round(6)], axis=1)
 
 
-def write_output_chunks(
-    results: Iterable[pd.DataFrame], destination: str | None, *, stdout: io.TextIOBase | None = None
-) -> int:
-    """Stream result chunks as JSONL or CSV (by the destination's suffix), atomically for files.
+def classify_chunk(
+    frame: pd.DataFrame, model: EventClassifier, *, seen_ids: set[str], max_text_chars: int
+) -> pd.DataFrame:
+    """Give every row of an input chunk its status, and classify the ``ok`` rows.
 
     Returns
     -------
-    int
-        Number of documents written.
+    DataFrame
+        Columns :data:`OUTPUT_COLUMNS`: ``id`` (null where missing), ``line``, ``status``,
+        ``problem`` (what is wrong with a row that was not classified, else empty) and, for
+        ``ok`` rows only, ``labels`` and ``p_<type>`` (null otherwise).
     """
-    as_csv = bool(destination) and Path(destination).suffix.lower() == ".csv"
-    n = 0
+    status = row_status(frame, seen_ids=seen_ids, max_text_chars=max_text_chars)
+    length = frame["text"].str.len()
+    problem = frame["problem"].where(status == "malformed_row", "")
+    problem = problem.mask(
+        status == "text_too_long", length.map(lambda n: f"{n:,} characters; the cap is {max_text_chars:,}")
+    )
+    problem = problem.mask(status == "duplicate_id", "this id appeared on an earlier line")
+    out = pd.DataFrame(
+        {
+            "id": frame["id"].where(frame["id"].str.strip() != "", None),
+            "line": frame["line"].astype("int64"),
+            "status": status,
+            "problem": problem,
+            "labels": pd.Series(None, index=frame.index, dtype=object),
+        }
+    )
+    for t in EVENT_TYPES:
+        out[f"p_{t}"] = pd.Series(float("nan"), index=frame.index)
+    ok = status == "ok"
+    if ok.any():
+        result = classify_frame(frame[ok], model)
+        out.loc[ok, "labels"] = result["labels"]
+        for t in EVENT_TYPES:
+            out.loc[ok, f"p_{t}"] = result[f"p_{t}"]
+    return out[OUTPUT_COLUMNS]
 
-    def _write(fh: io.TextIOBase) -> None:
-        nonlocal n
-        for i, result in enumerate(results):
-            if as_csv:
-                result.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
-            else:
-                fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.to_dict(orient="records")))
-            n += len(result)
 
+def output_format(destination: str | None, *, given: str | None) -> str:
+    """Return the output's format: ``given`` (``--output-format``), else the extension; standard output is JSONL.
+
+    Raises
+    ------
+    DataError
+        An unknown extension, a directory, or a folder that does not exist.
+    """
+    if destination:
+        path = Path(destination)
+        if path.is_dir():
+            raise DataError(f"{destination}: a directory; name an output file, e.g. {path / 'labels.jsonl'}")
+        if not path.parent.is_dir():
+            raise DataError(f"{destination}: the folder {path.parent} does not exist (create it first)")
+    if given:
+        if given == "parquet" and not destination:
+            raise DataError("standard output: Parquet is written to a file only; pass -o out.parquet")
+        return given
+    if not destination:
+        return "jsonl"
+    suffix = Path(destination).suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise DataError(f"{destination}: unknown output format {suffix!r}; use .jsonl, .csv or .parquet")
+    return OUTPUT_FORMATS[suffix]
+
+
+def write_output(
+    results: Iterable[pd.DataFrame], destination: str | None, *, fmt: str, stdout: io.TextIOBase | None = None
+) -> dict[str, int]:
+    """Stream result chunks to a file (atomically) or to standard output (all or nothing).
+
+    Standard output receives nothing until every row has been classified: the rows go to a
+    temporary file first, so an error half-way never leaves half an answer on the screen.
+
+    Returns
+    -------
+    dict
+        Rows written per status.
+    """
+    counts = dict.fromkeys(STATUSES, 0)
+
+    def counted(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for chunk in chunks:
+            for status, n in chunk["status"].value_counts().items():
+                counts[status] += int(n)
+            yield chunk
+
+    if fmt == "parquet":
+        write_parquet_chunks(Path(destination), counted(results))
+        return counts
     if destination:
         with atomic_path(Path(destination)) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-            _write(fh)
-    else:
-        _write(stdout or sys.stdout)
-    return n
+            _write_text(counted(results), fh, fmt=fmt)
+        return counts
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as buffer:
+        _write_text(counted(results), buffer, fmt=fmt)
+        buffer.seek(0)
+        shutil.copyfileobj(buffer, stdout or sys.stdout)
+    return counts
+
+
+def _write_text(chunks: Iterable[pd.DataFrame], fh: io.TextIOBase, *, fmt: str) -> None:
+    for i, chunk in enumerate(chunks):
+        if fmt == "csv":
+            chunk.to_csv(fh, index=False, header=i == 0, lineterminator="\n")
+        else:
+            records = chunk.astype(object).where(chunk.notna(), None).to_dict(orient="records")
+            fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))

@@ -99,3 +99,38 @@ def training_set(
         }
     )
     return pd.concat([train, weak_set], ignore_index=True)[SET_COLUMNS].sort_values("doc_id", ignore_index=True)
+
+
+def with_rows(train: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """Add rows (e.g. out-of-domain negatives) to a training set, sorted by ``doc_id``.
+
+    The type columns become nullable booleans wherever a row leaves a type unknown.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SET_COLUMNS`.
+    """
+    if extra.empty:
+        return train
+    both = pd.concat([train.astype({t: "boolean" for t in EVENT_TYPES}), extra], ignore_index=True)
+    return both[SET_COLUMNS].sort_values("doc_id", ignore_index=True)
+
+
+def set_counts(train: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, documents: pd.DataFrame) -> dict:
+    """Count the sets for ``metrics/datasets.json``.
+
+    Returns
+    -------
+    dict
+        ``n_train_gold``, ``n_train_weak``, ``n_train_ood``, ``n_dev``, ``n_test`` and
+        ``n_sealed_excluded`` (sealed documents and their text groups, never fitted on).
+    """
+    return {
+        "n_train_gold": int((train["source"] == "gold").sum()),
+        "n_train_weak": int((train["source"] == "weak").sum()),
+        "n_train_ood": int((train["source"] == "ood").sum()),
+        "n_dev": len(dev),
+        "n_test": len(test),
+        "n_sealed_excluded": int((documents["sealed"] | documents["sealed_group"]).sum()),
+    }

@@ -17,6 +17,7 @@ from typing import Any
 
 import skops.io as sio
 
+from analysis import paths
 from analysis.errors import DataError
 from analysis.io import atomic_path
 
@@ -73,7 +74,10 @@ def load(path: Path) -> Any:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: model file not found (run `dvc repro train` first)")
+        raise DataError(
+            f"{path}: model file not found: `dvc checkout {paths.relative(paths.MODEL)}` restores the last good one "
+            "(a failed `train` stage removes it), or `dvc repro train` builds it"
+        )
     data = path.read_bytes()
     try:
         untrusted = sio.get_untrusted_types(data=data)

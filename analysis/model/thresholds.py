@@ -10,6 +10,7 @@ threshold see the documents it is scored on.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import f1_score
 
 
@@ -67,3 +68,43 @@ def cross_fitted_f1(proba: np.ndarray, y: np.ndarray, *, grid: np.ndarray, repea
             pred[apply] = proba[apply] >= best_threshold(proba[tune], y[tune], grid=grid)[0]
         scores.append(f1_score(y, pred, zero_division=0))
     return float(np.mean(scores))
+
+
+def cross_fitted_predictions(
+    proba: pd.DataFrame, gold: pd.DataFrame, *, types: list[str], grid: np.ndarray, seed: int
+) -> pd.DataFrame:
+    """Labels for a tuning split with thresholds chosen on the other half of it (one seeded halving).
+
+    Scores of a model whose thresholds were tuned on these documents would flatter it; here
+    each half is labelled at the thresholds the other half chose (:func:`best_threshold`).
+
+    Parameters
+    ----------
+    proba : DataFrame
+        ``p_<type>`` per type, one row per document.
+    gold : DataFrame
+        One boolean column per type, same index.
+    types : list of str
+        The types to cut this way; the others are cut at 0.5 (their probabilities are the
+        rules' 0/1 votes).
+
+    Returns
+    -------
+    DataFrame
+        One boolean column per type of ``gold``, index of ``proba``.
+    """
+    n = len(proba)
+    order = np.random.default_rng(seed).permutation(n)
+    halves = (order[: n // 2], order[n // 2 :])
+    out = {}
+    for t in gold.columns:
+        p = proba[f"p_{t}"].to_numpy()
+        if t not in types:
+            out[t] = p >= 0.5
+            continue
+        y = gold[t].to_numpy().astype(bool)
+        pred = np.zeros(n, dtype=bool)
+        for tune, apply in (halves, halves[::-1]):
+            pred[apply] = p[apply] >= best_threshold(p[tune], y[tune], grid=grid)[0]
+        out[t] = pred
+    return pd.DataFrame(out, index=proba.index)

@@ -28,15 +28,18 @@ from analysis.params.corpus import (
     YearWindow,
 )
 from analysis.params.model import (
+    COMBINERS,
     SPLIT_STRATA,
+    CrossfitParams,
     EvaluateParams,
     FeaturesParams,
     GoldParams,
     ModelSpec,
+    OodParams,
     TrainParams,
     WeakLabelParams,
 )
-from analysis.params.report import ENCODERS, BenchmarkParams, BenchmarkTask, KeyDate, ReportParams
+from analysis.params.report import ENCODERS, BenchmarkParams, BenchmarkTask, KeyDate, ReportParams, WordCheck
 
 SECTIONS: dict[str, type] = {
     "base": BaseParams,
@@ -46,8 +49,10 @@ SECTIONS: dict[str, type] = {
     "gold": GoldParams,
     "weak_label": WeakLabelParams,
     "features": FeaturesParams,
+    "ood": OodParams,
     "train": TrainParams,
     "evaluate": EvaluateParams,
+    "crossfit": CrossfitParams,
     "report": ReportParams,
     "benchmark": BenchmarkParams,
 }
@@ -108,13 +113,30 @@ def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
     for key, names in (
         ("clean.study_window", loaded["clean"].study_window),
         ("report.dynamics_windows", loaded["report"].dynamics_windows),
+        ("report.word_checks", [w.collection for w in loaded["report"].word_checks]),
     ):
         bad = sorted(set(names) - events)
         check(not bad, key, f"{bad}: not event_reports collections of acquire.collections ({sorted(events)})")
+    declared = {c.name for c in loaded["acquire"].collections}
+    unknown = sorted(set(loaded["report"].key_dates) - declared)
+    check(not unknown, "report.key_dates", f"{unknown}: not collections of acquire.collections ({sorted(declared)})")
+    strata = set(loaded["gold"].test_strata)
+    check(
+        not strata & set(loaded["crossfit"].strata),
+        "crossfit.strata",
+        "must not include a test stratum (gold.test_strata): the test set is scored, never estimated on",
+    )
+    unknown_tasks = sorted(set(loaded["ood"].tasks) - set(loaded["benchmark"].tasks))
+    check(
+        not unknown_tasks,
+        "ood.tasks",
+        f"{unknown_tasks} are not tasks of benchmark.tasks (where their files are pinned)",
+    )
     return loaded
 
 
 __all__ = [
+    "COMBINERS",
     "ENCODERS",
     "ENGINES",
     "FORMATS",
@@ -133,14 +155,17 @@ __all__ = [
     "EvaluateParams",
     "FeaturesParams",
     "GoldParams",
+    "CrossfitParams",
     "KeyDate",
     "LanguageParams",
     "ModelSpec",
+    "OodParams",
     "ParamsError",
     "ReportParams",
     "SourceSpec",
     "TrainParams",
     "WeakLabelParams",
+    "WordCheck",
     "YearWindow",
     "check_params",
     "load_params",

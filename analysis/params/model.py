@@ -1,4 +1,4 @@
-"""The label and model sections: ``gold``, ``weak_label``, ``features``, ``train``, ``evaluate``."""
+"""The label and model sections: ``gold``, ``weak_label``, ``features``, ``ood``, ``train``, ``evaluate``."""
 
 from __future__ import annotations
 
@@ -6,53 +6,96 @@ from dataclasses import dataclass
 
 from analysis.config import check
 
-#: dev or test. Every other stratum must be named in ``gold.train_only_strata``.
+#: The round-1 strata (``annotations/sample.csv``): the hash split assigns them to train and dev
+#: (its test part, scored seven times, was retired on 2026-12-04 and joins train and dev).
 SPLIT_STRATA = ("random", "enriched_rare", "enriched_siege")
 
 
 @dataclass(frozen=True)
 class GoldParams:
-    """How the gold documents are split (by text group)."""
+    """How the gold documents are split (by text group) into train, dev and the frozen test set."""
 
     split_fractions: tuple[float, ...]
+    retired_test_dev_share: float
     train_only_strata: tuple[str, ...]
+    test_strata: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        moved = sorted(set(self.train_only_strata) & set(SPLIT_STRATA))
-        check(
-            not moved,
-            "gold.train_only_strata",
-            f"must not include the round-1 strata {moved}: dev and test are drawn from them",
-        )
+        for key in ("train_only_strata", "test_strata"):
+            moved = sorted(set(getattr(self, key)) & set(SPLIT_STRATA))
+            check(not moved, f"gold.{key}", f"must not include the round-1 strata {moved}: they are hash-split")
+        both = sorted(set(self.train_only_strata) & set(self.test_strata))
+        check(not both, "gold.test_strata", f"{both} cannot be both train-only and test")
         f = self.split_fractions
-        check(len(f) == 3, "gold.split_fractions", "must list train, dev and test fractions")
+        check(len(f) == 3, "gold.split_fractions", "must list round 1's train, dev and (retired) test fractions")
         check(
             all(x > 0 for x in f) and abs(sum(f) - 1) < 1e-9,
             "gold.split_fractions",
             f"must be positive and sum to 1, got {list(f)}",
         )
+        check(0 <= self.retired_test_dev_share <= 1, "gold.retired_test_dev_share", "must be in [0, 1]")
+
+
+@dataclass(frozen=True)
+class CrossfitParams:
+    """How the random gold sample is predicted by models that did not see it (:mod:`analysis.model.crossfit`)."""
+
+    folds: int
+    strata: tuple[str, ...]
+    n_jobs: int
+
+    def __post_init__(self) -> None:
+        check(self.n_jobs >= 1, "crossfit.n_jobs", f"must be >= 1, got {self.n_jobs}")
+        check(self.folds >= 2, "crossfit.folds", f"must be >= 2, got {self.folds}")
+        check(bool(self.strata), "crossfit.strata", "must name at least one gold stratum")
+
+
+COMBINERS = ("majority", "naive_bayes")
 
 
 @dataclass(frozen=True)
 class WeakLabelParams:
-    """How labelling-function votes are combined (see :func:`analysis.labels.combine.select_lfs`)."""
+    """How labelling-function votes become weak labels (:mod:`analysis.labels.combine`)."""
 
+    combine: str
     min_lf_accuracy: float
 
     def __post_init__(self) -> None:
+        check(
+            self.combine in COMBINERS, "weak_label.combine", f"must be one of {list(COMBINERS)}, got {self.combine!r}"
+        )
         check(0 <= self.min_lf_accuracy < 1, "weak_label.min_lf_accuracy", "must be in [0, 1)")
 
 
 @dataclass(frozen=True)
 class FeaturesParams:
-    """How the training set is assembled from gold and weak labels."""
+    """How the training set is assembled from gold, weak labels and out-of-domain negatives."""
 
     weak_weight: float
     max_weak: int
+    ood_weight: float
+    max_ood: int
+    ood_sentences: bool
 
     def __post_init__(self) -> None:
         check(0 <= self.weak_weight <= 1, "features.weak_weight", f"must be in [0, 1], got {self.weak_weight}")
         check(self.max_weak >= 0, "features.max_weak", "must be >= 0")
+        check(0 <= self.ood_weight <= 1, "features.ood_weight", f"must be in [0, 1], got {self.ood_weight}")
+        check(self.max_ood >= 0, "features.max_ood", "must be >= 0 (per task)")
+
+
+@dataclass(frozen=True)
+class OodParams:
+    """News from outside the conflict corpus: human-labelled tasks of the yardstick, rows with no event.
+
+    Their train splits join training as documents with no military type (``features.ood_weight``),
+    their dev splits are scored for choosing, their test splits once, at the end.
+    """
+
+    tasks: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        check(len(self.tasks) >= 1, "ood.tasks", "must name at least one task of benchmark.tasks")
 
 
 @dataclass(frozen=True)

@@ -25,22 +25,48 @@ class KeyDate:
 
 
 @dataclass(frozen=True)
-class ReportParams:
-    """Settings of the study's figures and tables."""
+class WordCheck:
+    """A question put to the texts: does any document of a collection's window carry a type's words."""
 
-    key_dates: tuple[KeyDate, ...]
-    outlet_groups: dict[str, str]
-    lag_min_reports: int
-    lag_max_days: int
-    selection_death_bins: tuple[int, ...]
-    selection_types: tuple[str, ...]
-    dynamics_types: tuple[str, ...]
-    dynamics_windows: dict[str, tuple[str, ...]]
+    collection: str
+    event_type: str
+    start: str
+    end: str
+    label: str
 
     def __post_init__(self) -> None:
-        for key in ("selection_types", "dynamics_types"):
-            bad = [t for t in getattr(self, key) if t not in EVENT_TYPES]
-            check(not bad, f"report.{key}", f"unknown event type(s) {bad}")
+        check(self.event_type in EVENT_TYPES, "report.word_checks", f"unknown event type {self.event_type!r}")
+        ok = all(_ISO_DATE.fullmatch(d) for d in (self.start, self.end)) and self.start <= self.end
+        check(ok, "report.word_checks", f"start and end must be YYYY-MM-DD, start first ({self.start}, {self.end})")
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Settings of the study's figures, tables and models."""
+
+    ci_level: float
+    key_dates: dict[str, tuple[KeyDate, ...]]
+    outlet_groups: dict[str, str]
+    outlet_group_labels: dict[str, str]
+    credibility_reference_group: str
+    lag_min_reports: int
+    selection_death_bins: tuple[int, ...]
+    dynamics_windows: dict[str, tuple[str, ...]]
+    dynamics_min_events: int
+    model_types: tuple[str, ...]
+    provincial_capitals: dict[str, tuple[str, ...]]
+    word_checks: tuple[WordCheck, ...]
+
+    def __post_init__(self) -> None:
+        check(0.5 < self.ci_level < 1, "report.ci_level", f"must be in (0.5, 1), got {self.ci_level}")
+        bad = [t for t in self.model_types if t not in EVENT_TYPES]
+        check(not bad, "report.model_types", f"unknown event type(s) {bad}")
+        groups = set(self.outlet_groups.values()) | {"unassigned"}
+        check(
+            self.credibility_reference_group in groups,
+            "report.credibility_reference_group",
+            f"{self.credibility_reference_group!r} is not an outlet group of report.outlet_groups",
+        )
         bins = self.selection_death_bins
         check(
             list(bins) == sorted(set(bins)) and len(bins) >= 2,
@@ -54,7 +80,16 @@ class ReportParams:
                 key,
                 "must be [YYYY-MM-DD, YYYY-MM-DD]",
             )
-        check(self.lag_min_reports >= 1 and self.lag_max_days >= 1, "report.lag_*", "must be >= 1")
+        check(self.lag_min_reports >= 1, "report.lag_min_reports", "must be >= 1")
+        check(self.dynamics_min_events >= 1, "report.dynamics_min_events", "must be >= 1")
+
+    def key_date_pairs(self, collection: str) -> list[tuple[str, str]]:
+        """Return ``(date, label)`` pairs of one collection's key dates (none if it has none)."""
+        return [(d.date, d.label) for d in self.key_dates.get(collection, ())]
+
+    def group_label(self, group: str) -> str:
+        """Return an outlet group's name for readers (``outlet_group_labels``, else the key without underscores)."""
+        return self.outlet_group_labels.get(group, group.replace("_", " "))
 
 
 # pretrained sentence encoders the benchmark may stack beside TF-IDF (the optional

@@ -35,6 +35,7 @@ TABLE_DIRS = (
     paths.BENCHMARK_COMPARISON.parent,
     paths.SCALE_TABLE.parent,
     paths.REPRO_TIMING.parent,
+    paths.CHECK_RECORDS,
 )
 FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)
 #: Outputs of the pipelines that CI does not run (checks, yardstick, scale script): they may be absent.

@@ -5,6 +5,7 @@ import multiprocessing
 import pandas as pd
 
 from analysis import paths
+from analysis.corpus import readers
 from analysis.io import write_csv, write_table
 from analysis.params import load_params
 from analysis.stages._common import run
@@ -15,7 +16,7 @@ from analysis.yardstick import benchmark, figures
 def _one(task: str) -> dict:
     # runs in a fresh process, so its peak resident memory is this task's alone
     params = load_params("benchmark")
-    splits = {s: benchmark.read_split(paths.BENCHMARK_RAW / task / f"{s}.tsv") for s in params.tasks[task].sha256}
+    splits = {s: readers.read_labelled_tsv(paths.BENCHMARK_RAW / task / f"{s}.tsv") for s in params.tasks[task].sha256}
     result = benchmark.run_task(
         params.tasks[task],
         splits,

@@ -14,7 +14,7 @@ from analysis.stages._common import run
 
 def main() -> None:
     """Compare the study classifier with and without stacked sentence embeddings on the gold dev split."""
-    params, train = load_params("benchmark"), load_params("train")
+    params, train_params = load_params("benchmark"), load_params("train")
     if params.encoder is None:
         raise ParamsError(
             "benchmark.encoder is null: encoder_on_study_dev needs an encoder "
@@ -32,10 +32,10 @@ def main() -> None:
         dev,
         embeddings.sentence_embeddings(train["text"], encoder=encoder),
         embeddings.sentence_embeddings(dev["text"], encoder=encoder),
-        spec=train.spec(),
+        spec=train_params.spec(),
         encoder_weight=max(params.encoder_weights),
         min_dev_positives=10,  # the bar for a measurable type
-        grid=threshold_grid(train.threshold_step),
+        grid=threshold_grid(train_params.threshold_step),
         seed=load_params("base").seed,
     )
     write_table(

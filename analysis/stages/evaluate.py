@@ -1,85 +1,53 @@
-"""Stage ``evaluate``: the classifier and its baselines on the held-out gold test split."""
+"""Stage ``evaluate``: the classifier and the rules on gold dev, where every choice is made; out-of-domain on dev."""
 
 import json
 
 import pandas as pd
 
 from analysis import paths
-from analysis.codebook import EVENT_TYPES
-from analysis.io import write_json, write_parquet, write_table
-from analysis.labels import combine
+from analysis.io import write_csv, write_json, write_table
 from analysis.labels.functions import apply_lfs
-from analysis.model import evaluate, persist
+from analysis.model import diagnostics, evaluate, ood, persist, scoring
+from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Score model, weak labels, keyword rules and majority baseline with bootstrap intervals."""
-    seed = load_params("base").seed
-    params = load_params("evaluate")
-    test = pd.read_parquet(paths.TEST_SET)
-    train = pd.read_parquet(paths.TRAIN_SET)
-    model = persist.load(paths.MODEL)
-    proba = model.predict_proba(test["text"])
-    systems = {
-        "classifier": model.labels_from_proba(proba),
-        "weak_labels": combine.weak_labels(
-            apply_lfs(test["text"]), use=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"]
-        ),
-        "keyword_rules": combine.keyword_labels(test["text"]),
-        # the round-1 gold train: the supplement was drawn by cues, so its label sets are no prior
-        "majority": evaluate.majority_labels(
-            train[train["source"].eq("gold") & ~train["stratum"].isin(load_params("gold").train_only_strata)],
-            test.index,
-        ),
-    }
-    scores = []
-    for subset, mask in (("all", test["stratum"].notna()), ("random", test["stratum"].eq("random"))):
-        for name, pred in systems.items():
-            table = evaluate.score_table(
-                test[mask], pred[mask], n_bootstrap=params.n_bootstrap, seed=seed, level=params.ci_level
-            )
-            scores.append(table.assign(system=name, subset=subset))
-    scores = pd.concat(scores, ignore_index=True)
-    scores = scores[["system", "subset", *[c for c in scores.columns if c not in ("system", "subset")]]]
-    summary = evaluate.summary_table(scores)
-    gain = evaluate.macro_f1_difference(
-        test, systems["classifier"], systems["keyword_rules"], n_bootstrap=params.n_bootstrap, seed=seed
+    """Score on dev with cross-fitted thresholds; count errors by cue family; count out-of-domain false alarms."""
+    params, seed = load_params("evaluate"), load_params("base").seed
+    dev = pd.read_parquet(paths.DEV_SET)
+    proba = pd.read_parquet(paths.DEV_PREDICTIONS).drop(columns="doc_id")
+    model, label_model = persist.load(paths.MODEL), json.loads(paths.LABEL_MODEL.read_text())
+    result = scoring.dev_evaluation(
+        dev,
+        proba,
+        learned=model.learned_types(),
+        label_model=label_model,
+        grid=threshold_grid(load_params("train").threshold_step),
+        n_bootstrap=params.n_bootstrap,
+        seed=seed,
+        level=params.ci_level,
     )
+    caption = "Per-type scores on the gold dev split (cross-fitted thresholds; 95% bootstrap intervals)."
+    write_table(paths.CLASSIFIER_DEV_SCORES, result["scores"], caption=caption, float_format="{:.3f}")
+    caption = "Aggregate F1 on the gold dev split."
+    write_table(paths.CLASSIFIER_DEV_SUMMARY, result["summary"], caption=caption, float_format="{:.3f}")
+    errors = diagnostics.error_analysis(
+        dev, apply_lfs(dev["text"]), {k: result["systems"][k] for k in ("weak_labels", "classifier")}
+    )
+    write_table(paths.ERROR_ANALYSIS, errors, caption="Errors on gold dev by type and cue family.")
+    negatives = ood.read_negatives(paths.OOD_RAW, tasks=load_params("ood").tasks, split="dev")
+    alarms = ood.false_alarms(negatives, model.predict(negatives["text"]), level=params.ci_level)
     write_table(
-        paths.CLASSIFIER_SCORES,
-        scores,
-        caption="Per-type scores on the gold test split (95% bootstrap intervals).",
-        float_format="{:.3f}",
+        paths.OOD_DEV, alarms, caption="Out-of-domain news given a military type (dev splits).", float_format="{:.3f}"
     )
-    write_table(
-        paths.CLASSIFIER_SUMMARY,
-        summary,
-        caption="Aggregate F1 on the gold test split (95% bootstrap intervals).",
-        float_format="{:.3f}",
-    )
-    write_table(
-        paths.CLASSIFIER_HEADLINE, evaluate.headline_table(summary), caption="Aggregate F1 on the gold test split."
-    )
-    write_table(
-        paths.CLASSIFIER_PER_TYPE,
-        evaluate.per_type_table(scores),
-        caption="Classifier per event type on the gold test split.",
-        float_format="{:.3f}",
-    )
-    predictions = pd.concat([test[["doc_id", "stratum", *EVENT_TYPES]], proba.round(6)], axis=1)
-    write_parquet(paths.TEST_PREDICTIONS, predictions)
-    write_plot_data(test, proba, bins=params.calibration_bins)
-    write_json(paths.CLASSIFIER_METRICS, evaluate.metrics_json(scores, gain=gain))
-
-
-def write_plot_data(test: pd.DataFrame, proba: pd.DataFrame, *, bins: int) -> None:
-    """Write the calibration and precision-recall curve data DVC plots render."""
-    from analysis.io import write_csv
-
-    write_csv(paths.CALIBRATION_CURVE, evaluate.calibration_frame(test, proba, n_bins=bins))
-    write_csv(paths.PR_CURVE, evaluate.pr_curve_frame(test, proba))
+    write_csv(paths.CALIBRATION_DEV, evaluate.calibration_frame(dev, proba, n_bins=params.calibration_bins))
+    write_csv(paths.PR_CURVE_DEV, evaluate.pr_curve_frame(dev, proba))
+    metrics = evaluate.metrics_json(result["scores"])
+    metrics["classifier"]["average_precision"] = {k: round(v, 4) for k, v in result["average_precision"].items()}
+    metrics["ood_false_alarm_rate"] = round(float(alarms.set_index("task").loc["all", "false_alarm_rate"]), 4)
+    write_json(paths.CLASSIFIER_METRICS, metrics)
 
 
 if __name__ == "__main__":

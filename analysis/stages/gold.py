@@ -11,39 +11,24 @@ from analysis.stages._common import run
 
 def main() -> None:
     """Write the gold table, the agreement and codebook-count tables, and gold metrics."""
-    seed = load_params("base").seed
     params = load_params("gold")
     documents = pd.read_parquet(paths.DOCUMENTS)
-    labels = pd.read_csv(paths.ANNOTATIONS, dtype=str, keep_default_na=False)
-    gold.validate_annotations(labels, documents, source=paths.relative(paths.ANNOTATIONS))
+    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], documents)
     table = gold.gold_table(
         labels,
         documents,
-        seed=seed,
+        seed=load_params("base").seed,
         fractions=params.split_fractions,
+        retired_test_dev_share=params.retired_test_dev_share,
         train_only_strata=params.train_only_strata,
+        test_strata=params.test_strata,
     )
-    agreement = gold.annotation_agreement(labels)
     write_parquet(paths.GOLD, table)
-    write_table(
-        paths.ANNOTATION_AGREEMENT,
-        agreement,
-        caption="Agreement between two independent annotation passes.",
-        float_format="{:.3f}",
-    )
-    write_table(
-        paths.CODEBOOK_COUNTS, gold.gold_counts(table), caption="Gold positives per event type.", float_format="{:.3f}"
-    )
-    overall = agreement.set_index("event_type").loc["all"]
-    write_json(
-        paths.GOLD_METRICS,
-        {
-            "n_gold": len(table),
-            "n_by_split": table["split"].value_counts().sort_index().to_dict(),
-            "n_by_stratum": table["stratum"].value_counts().sort_index().to_dict(),
-            "cohen_kappa_pooled": round(float(overall["cohen_kappa"]), 4),
-        },
-    )
+    caption = "Agreement between two independent annotation passes."
+    write_table(paths.ANNOTATION_AGREEMENT, gold.annotation_agreement(labels), caption=caption, float_format="{:.3f}")
+    counts = gold.gold_counts(table)
+    write_table(paths.CODEBOOK_COUNTS, counts, caption="Gold positives per event type.", float_format="{:.3f}")
+    write_json(paths.GOLD_METRICS, gold.gold_metrics(table, labels, test_strata=params.test_strata))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def main() -> None:
         pd.read_parquet(paths.DEV_SET),
         pd.read_parquet(paths.GOLD, columns=["doc_id", "text_group"]),
         spec=params.spec(),
-        voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
+        label_model=json.loads(paths.LABEL_MODEL.read_text()),
         grid=threshold_grid(params.threshold_step),  # the train stage's
         min_dev_positives=10,  # the bar for a measurable type
         repeats=3,

@@ -6,34 +6,62 @@ import pandas as pd
 
 from analysis import engine, paths
 from analysis.io import write_json, write_table, write_text
+from analysis.model import persist
 from analysis.params import load_params
 from analysis.stages._common import run
-from analysis.study import analyses, report, style
+from analysis.study import analyses, headline, inference, report, style
 from analysis.study.numbers import numbers_tex
 
 
 def main() -> None:
-    """Draw every figure and table of the study; collect the numbers quoted in prose."""
+    """Estimate, model and draw every result of the study; collect the numbers quoted in prose."""
     params, collections = load_params("report"), load_params("acquire")
     reports = pd.read_parquet(paths.REPORTS)
     with engine.executor(load_params("engine")) as executor:
         labelled = analyses.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
-    built = report.study_tables(labelled, reports, params=params, collections=collections)
-    captions = report.captions(collections)
+    crossfit = pd.read_parquet(paths.CROSSFIT_PREDICTIONS)
+    gold = inference.gold_labels(pd.read_parquet(paths.GOLD), crossfit, strata=load_params("crossfit").strata)
+    checked = sorted({c.collection for c in params.word_checks})
+    texts = (
+        pd.read_parquet(
+            paths.DOCUMENTS,
+            columns=["doc_id", "collection", "event_date", "text"],
+            filters=[("collection", "in", checked)],
+        )
+        if checked
+        else pd.DataFrame(columns=["doc_id", "collection", "event_date", "text"])
+    )
+    built = report.study_tables(
+        labelled, reports, gold, crossfit, texts, params=params, collections=collections, seed=load_params("base").seed
+    )
+    captions = report.captions(collections, level=params.ci_level)
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=captions[name], float_format="{:.3f}")
     scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
-    calibration = pd.read_csv(paths.CALIBRATION_CURVE)
-    drawn = report.study_figures(labelled, reports, built, scores, calibration, params=params, collections=collections)
+    model = persist.load(paths.MODEL)
+    rules = [t for t in model.event_types if t not in model.learned_types()]  # types left to the rules
+    drawn = report.study_figures(
+        labelled,
+        reports,
+        built,
+        scores,
+        pd.read_csv(paths.CALIBRATION_CURVE),
+        rules=rules,
+        params=params,
+        collections=collections,
+    )
     for name, fig in drawn.items():
         style.save(fig, paths.FIGURES / name)
-    metrics = {
-        n: json.loads(f.read_text())
-        for n, f in (("classifier", paths.CLASSIFIER_METRICS), ("gold", paths.GOLD_METRICS))
-    }
-    ledger = pd.read_parquet(paths.LEDGER)
-    values = report.headline_numbers(
-        labelled, reports, ledger, built["lag_by_outlet"], metrics=metrics, collections=collections
+    sources = {"test": paths.TEST_METRICS, "gold": paths.GOLD_METRICS, "dev": paths.CLASSIFIER_METRICS}
+    metrics = {n: json.loads(f.read_text()) for n, f in {**sources, "behaviour": paths.BEHAVIOUR_METRICS}.items()}
+    values = headline.headline_numbers(
+        labelled,
+        reports,
+        pd.read_parquet(paths.LEDGER),
+        built["lag_by_outlet"],
+        metrics=metrics,
+        built=built,
+        collections=collections,
     )
     write_text(paths.NUMBERS, numbers_tex(values))
     write_json(paths.NUMBERS_JSON, values)

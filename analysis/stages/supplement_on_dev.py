@@ -22,7 +22,7 @@ def main() -> None:
         pd.read_parquet(paths.WEAK_LABELS, columns=["doc_id", *EVENT_TYPES]),
         pd.read_parquet(paths.DEV_SET),
         spec=train.spec(),
-        voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
+        label_model=json.loads(paths.LABEL_MODEL.read_text()),
         train_only_strata=load_params("gold").train_only_strata,
         weak_weight=features.weak_weight,
         max_weak=features.max_weak,

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 
 from analysis import paths
-from analysis.io import write_table
+from analysis.io import write_parquet, write_table
 from analysis.model import persist
 from analysis.model.classifier import train_classifier
 from analysis.model.thresholds import threshold_grid
@@ -16,16 +16,17 @@ from analysis.stages._common import run
 def main() -> None:
     """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save with skops."""
     params = load_params("train")
-    model, thresholds = train_classifier(
+    model, thresholds, dev_proba = train_classifier(
         pd.read_parquet(paths.TRAIN_SET),
         pd.read_parquet(paths.DEV_SET),
         spec=params.spec(),
-        voting_lfs=json.loads(paths.LABEL_MODEL.read_text())["voting_lfs"],
+        label_model=json.loads(paths.LABEL_MODEL.read_text()),
         grid=threshold_grid(params.threshold_step),
         refit_on_dev=params.refit_on_dev,
         seed=load_params("base").seed,
     )
     persist.save(paths.MODEL, model)
+    write_parquet(paths.DEV_PREDICTIONS, dev_proba)
     write_table(
         paths.THRESHOLDS, thresholds, caption="Decision thresholds tuned on the dev split.", float_format="{:.3f}"
     )

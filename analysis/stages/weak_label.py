@@ -1,4 +1,4 @@
-"""Stage ``weak_label``: labelling functions over every eligible document, summarised on gold dev."""
+"""Stage ``weak_label``: labelling functions over every eligible document, combined by the label model."""
 
 import pandas as pd
 
@@ -13,21 +13,25 @@ from analysis.stages._common import run
 
 
 def main() -> None:
-    """Vote with every LF on non-sealed documents, keep LFs accurate on gold train, combine by majority."""
+    """Vote with every LF on non-sealed documents; fit the label model on gold train; summarise the LFs on dev."""
     params = load_params("weak_label")
     documents = eligible_for_fitting(pd.read_parquet(paths.DOCUMENTS))
     texts = document_input(documents, articles=load_params("acquire").of_kind("articles"))
     votes = apply_lfs(texts.set_axis(documents["doc_id"]))
     gold = pd.read_parquet(paths.GOLD).set_index("doc_id")
     train, dev = gold[gold["split"] == "train"], gold[gold["split"] == "dev"]
-    use = combine.select_lfs(votes.loc[train.index], train[list(EVENT_TYPES)], min_accuracy=params.min_lf_accuracy)
-    out = pd.concat([votes, combine.weak_labels(votes, use=use)], axis=1).rename_axis("doc_id").reset_index()
-    write_parquet(paths.WEAK_LABELS, out)
-    write_json(
-        paths.LABEL_MODEL, {"combine": "majority_vote", "min_lf_accuracy": params.min_lf_accuracy, "voting_lfs": use}
+    label_model = combine.fit_label_model(
+        votes.loc[train.index],
+        train[list(EVENT_TYPES)],
+        combine=params.combine,
+        min_accuracy=params.min_lf_accuracy,
+        prior=train.loc[train["stratum"] == "random", list(EVENT_TYPES)],  # a random sample: the corpus' own shares
     )
+    weak = combine.apply_label_model(votes, label_model)
+    write_parquet(paths.WEAK_LABELS, pd.concat([votes, weak], axis=1).rename_axis("doc_id").reset_index())
+    write_json(paths.LABEL_MODEL, label_model)
     summary = combine.lf_summary(votes.loc[dev.index], dev[list(EVENT_TYPES)])
-    summary.insert(3, "in_vote", summary["lf"].isin(use))
+    summary.insert(3, "in_vote", summary["lf"].isin(label_model["voting_lfs"]))
     write_table(paths.LF_SUMMARY, summary, caption="Labelling functions on the gold dev split.", float_format="{:.3f}")
 
 

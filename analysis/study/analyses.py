@@ -16,22 +16,8 @@ from scipy import stats
 from analysis.codebook import EVENT_TYPES
 from analysis.engine import Executor
 from analysis.errors import DataError
-
-
-def wilson_interval(k: np.ndarray, n: np.ndarray, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for binomial proportions ``k / n``.
-
-    >>> lo, hi = wilson_interval(np.array([5]), np.array([10]))
-    >>> round(float(lo[0]), 3), round(float(hi[0]), 3)
-    (0.237, 0.763)
-    """
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    z = stats.norm.ppf((1 + level) / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(n > 0, k / n, np.nan)
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+from analysis.labels.cues import CUES, PARAPHRASES
+from analysis.model.evaluate import wilson_interval
 
 
 def labelled_documents(documents: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
@@ -70,16 +56,27 @@ def labelled_documents_files(documents: Path, predictions: Path, *, engine: Exec
 
 
 def monthly_volume(reports: pd.DataFrame) -> pd.DataFrame:
-    """Count reports per calendar month and collection.
+    """Count reports per calendar month and collection, marking months the data cover only in part.
 
     Returns
     -------
     DataFrame
-        Columns ``month`` (first day), ``collection``, ``n_reports``.
+        Columns ``month`` (first day), ``collection``, ``n_reports``, ``partial`` (the first
+        month when the collection's first report is after its 1st, the last when its last
+        report is before its last day).
     """
     dated = reports.dropna(subset=["published"])
     month = dated["published"].dt.to_period("M").dt.to_timestamp()
     out = dated.assign(month=month).groupby(["month", "collection"]).size().rename("n_reports").reset_index()
+    first, last = dated.groupby("collection")["published"].min(), dated.groupby("collection")["published"].max()
+    starts_late = out["month"].eq(out["collection"].map(first.dt.to_period("M").dt.to_timestamp())) & out[
+        "collection"
+    ].map(first.dt.day.gt(1))
+    month_end = out["month"] + pd.offsets.MonthEnd(0)
+    ends_early = out["month"].eq(out["collection"].map(last.dt.to_period("M").dt.to_timestamp())) & (
+        out["collection"].map(last.dt.normalize()) < month_end
+    )
+    out["partial"] = (starts_late | ends_early).astype(bool)
     return out.sort_values(["collection", "month"], ignore_index=True)
 
 
@@ -227,15 +224,16 @@ def report_types(reports: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
     return long[long["has_type"].astype(bool)].drop(columns="has_type")
 
 
-def selection_by_type(events: pd.DataFrame, *, bins: list[int]) -> pd.DataFrame:
-    """Count sources per event (``event_reports`` documents) by fatality band and predicted event type.
+def selection_by_type(events: pd.DataFrame, *, bins: list[int], level: float, seed: int = 0) -> pd.DataFrame:
+    """Count sources per event by country, fatality band and predicted event type.
 
     Returns
     -------
     DataFrame
-        Columns ``event_type``, ``deaths_band``, ``n_events``, ``mean_sources``,
-        ``mean_sources_ci_lower``, ``mean_sources_ci_upper`` (normal approximation), and
-        ``spearman_rho`` / ``spearman_p`` of sources against best fatalities per type.
+        Columns ``country``, ``event_type``, ``deaths_band``, ``n_events``, ``mean_sources`` with
+        ``mean_sources_ci_lower``/``_ci_upper`` (a percentile bootstrap interval of the mean over
+        the band's events, which stays within the counts' support; empty below 2 events), and
+        ``spearman_rho`` / ``spearman_p`` of sources against best fatalities per country and type.
     """
     ucdp = events.dropna(subset=["deaths_best"]).copy()
     ucdp["deaths_best"] = ucdp["deaths_best"].astype(float)
@@ -244,25 +242,93 @@ def selection_by_type(events: pd.DataFrame, *, bins: list[int]) -> pd.DataFrame:
     ]
     ucdp["deaths_band"] = pd.cut(ucdp["deaths_best"], bins=[*bins, np.inf], right=False, labels=labels)
     rows = []
-    for t in EVENT_TYPES:
-        part = ucdp[ucdp[t].astype(bool)]
-        rho, p = stats.spearmanr(part["n_reports"], part["deaths_best"]) if len(part) > 2 else (np.nan, np.nan)
-        for band, g in part.groupby("deaths_band", observed=False):
-            n = len(g)
-            mean = float(g["n_reports"].mean()) if n else np.nan
-            se = float(g["n_reports"].std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-            rows.append(
-                {
-                    "event_type": t,
-                    "deaths_band": str(band),
-                    "n_events": n,
-                    "mean_sources": mean,
-                    "mean_sources_ci_lower": mean - 1.96 * se,
-                    "mean_sources_ci_upper": mean + 1.96 * se,
-                    "spearman_rho": float(rho),
-                    "spearman_p": float(p),
-                }
-            )
+    for country, by_country in ucdp.groupby("country", sort=True):
+        for t in EVENT_TYPES:
+            part = by_country[by_country[t].astype(bool)]
+            enough = len(part) > 2 and part["n_reports"].nunique() > 1 and part["deaths_best"].nunique() > 1
+            rho, p = stats.spearmanr(part["n_reports"], part["deaths_best"]) if enough else (np.nan, np.nan)
+            for band, g in part.groupby("deaths_band", observed=False):
+                n = len(g)
+                mean = float(g["n_reports"].mean()) if n else np.nan
+                lo, hi = bootstrap_mean_interval(g["n_reports"].to_numpy(dtype=float), level=level, seed=seed)
+                rows.append(
+                    {
+                        "country": country,
+                        "event_type": t,
+                        "deaths_band": str(band),
+                        "n_events": n,
+                        "mean_sources": mean,
+                        "mean_sources_ci_lower": lo,
+                        "mean_sources_ci_upper": hi,
+                        "spearman_rho": float(rho),
+                        "spearman_p": float(p),
+                    }
+                )
+    columns = ["country", "event_type", "deaths_band", "n_events", "mean_sources"]
+    columns += ["mean_sources_ci_lower", "mean_sources_ci_upper", "spearman_rho", "spearman_p"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def bootstrap_mean_interval(values: np.ndarray, *, level: float, seed: int, n_resamples: int = 2000):
+    """Return a percentile bootstrap interval of a mean (NaN below two values).
+
+    >>> bootstrap_mean_interval(np.array([1.0, 1.0, 1.0]), level=0.95, seed=0)
+    (1.0, 1.0)
+    """
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    draws = np.random.default_rng(seed).choice(values, size=(n_resamples, len(values)), replace=True).mean(axis=1)
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def word_checks(documents: pd.DataFrame, predicted: pd.DataFrame, gold: pd.DataFrame, *, checks) -> pd.DataFrame:
+    """Ask whether a collection's texts in a window use a type's words at all (the rules' cues and paraphrases).
+
+    A flat line in a figure can mean that nothing happened, that the classifier misses it, or
+    that the sources never say it. Counting the words themselves tells the last apart.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``doc_id``, ``collection``, ``event_date``, ``text``.
+    predicted : DataFrame
+        ``doc_id`` and one boolean column per type.
+    gold : DataFrame
+        :func:`analysis.study.inference.gold_labels` (the random gold sample).
+    checks : sequence of WordCheck
+        ``report.word_checks``.
+
+    Returns
+    -------
+    DataFrame
+        ``label``, ``collection``, ``event_type``, ``start``, ``end``, ``n_docs`` (in the
+        window), ``n_with_words``, ``n_predicted``, ``n_gold`` (random gold documents in the
+        window) and ``n_gold_pos``.
+    """
+    rows = []
+    for c in checks:
+        window = documents[
+            documents["collection"].eq(c.collection)
+            & documents["event_date"].between(pd.Timestamp(c.start), pd.Timestamp(c.end))
+        ]
+        words = window["text"].map(lambda t, ty=c.event_type: bool(CUES[ty].search(t) or PARAPHRASES[ty].search(t)))
+        pred = predicted.set_index("doc_id").loc[window["doc_id"], c.event_type]
+        sampled = gold[gold["doc_id"].isin(window["doc_id"])]
+        rows.append(
+            {
+                "label": c.label,
+                "collection": c.collection,
+                "event_type": c.event_type,
+                "start": c.start,
+                "end": c.end,
+                "n_docs": len(window),
+                "n_with_words": int(words.sum()),
+                "n_predicted": int(pred.sum()),
+                "n_gold": len(sampled),
+                "n_gold_pos": int(sampled[f"gold_{c.event_type}"].fillna(0).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -282,13 +348,20 @@ def weekly_shares(labelled: pd.DataFrame, *, collection: str, start: str | None,
     week = part["event_date"].dt.to_period("W-SUN").dt.start_time
     part = part.assign(week=week)
     g = part.groupby("week")
-    n = g.size()
+    # every week of the span, empty ones with 0 events, so that rolling windows span weeks, not rows
+    weeks = pd.date_range(week.min(), week.max(), freq="7D") if len(part) else pd.DatetimeIndex([])
+    n = g.size().reindex(weeks, fill_value=0)
     rows = [
         pd.DataFrame(
-            {"week": n.index, "event_type": t, "n_docs": n.to_numpy(), "n_pos": g[t].sum().astype(int).to_numpy()}
+            {
+                "week": n.index,
+                "event_type": t,
+                "n_docs": n.to_numpy(),
+                "n_pos": g[t].sum().reindex(weeks, fill_value=0).astype(int).to_numpy(),
+            }
         )
         for t in EVENT_TYPES
     ]
     out = pd.concat(rows, ignore_index=True)
-    out["share"] = out["n_pos"] / out["n_docs"]
+    out["share"] = (out["n_pos"] / out["n_docs"]).where(out["n_docs"] > 0)
     return out

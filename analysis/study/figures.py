@@ -1,7 +1,9 @@
-"""One function per figure, each named like the file it writes (``figures/<name>.pdf|png``).
+"""One function per figure of the study's questions, each named like the file it writes (``figures/<name>.pdf|png``).
 
-Every figure is drawn in the style of :mod:`analysis.study.style` and saved by its
-:func:`~analysis.study.style.save`, so the same inputs give byte-identical files.
+Every figure says its n, its source collection and what its intervals are, and clips
+nothing silently. Shares estimated from predicted labels are drawn twice: the naive share
+(hollow) and the prediction-powered one (PPI++, filled, with its interval). Every figure is
+drawn in the style of :mod:`analysis.study.style`, whose ``save`` writes byte-identical files.
 """
 
 from __future__ import annotations
@@ -12,229 +14,343 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import EVENT_TYPES
-from analysis.study.style import DOUBLE, SINGLE, paper_style
+from analysis.study.style import DOUBLE, paper_style
+
+PERCENT = plt.FuncFormatter(lambda v, _: f"{v:.0%}")
+MIN_BAND_EVENTS = 5  # selection: a fatality band's mean is drawn from this many events up
 
 
-def volume_monthly(volume: pd.DataFrame, *, key_dates: list[tuple[str, str]]) -> plt.Figure:
-    """Plot reports per month by collection, with the study's key dates marked."""
+def volume_monthly(
+    volume: pd.DataFrame, *, labels: dict[str, str], key_dates: dict[str, list[tuple[str, str]]]
+) -> plt.Figure:
+    """Plot reports per month, one panel per collection, each with its own key dates; partial months hollow."""
+    collections = sorted(volume["collection"].unique())
     with paper_style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 2.4))
-        for collection, part in volume.groupby("collection", sort=True):
+        fig, axes = plt.subplots(
+            len(collections), 1, figsize=(DOUBLE, 1.5 * len(collections) + 0.4), sharex=True, layout="constrained"
+        )
+        for ax, collection in zip(np.atleast_1d(axes), collections, strict=True):
+            part = volume[volume["collection"] == collection]
             # months without reports stay gaps (a line across them would invent a trend)
             months = pd.date_range(part["month"].min(), part["month"].max(), freq="MS")
-            series = part.set_index("month")["n_reports"].reindex(months)
-            ax.plot(series.index, series.to_numpy(dtype=float), label=collection, marker="o", markersize=1.5)
-        ax.set_yscale("log")
-        ax.set_ylabel("reports per month (log scale)")
-        ax.set_xlabel("month of publication")
-        _mark_dates(ax, key_dates)
+            series = part.set_index("month").reindex(months)
+            full = series["n_reports"].where(~series["partial"].fillna(False).astype(bool))
+            ax.plot(months, full.to_numpy(dtype=float), marker="o", markersize=1.8, color="C0", label="whole month")
+            partial = series[series["partial"].fillna(False).astype(bool)]
+            if len(partial):
+                ax.plot(
+                    partial.index,
+                    partial["n_reports"],
+                    "o",
+                    markersize=3.5,
+                    markerfacecolor="white",
+                    color="C0",
+                    label="month covered in part",
+                )
+            ax.set_yscale("log")
+            total = int(part["n_reports"].sum())
+            ax.set_title(f"{labels.get(collection, collection)} (n={total:,} dated reports)", loc="left")
+            ax.set_ylabel("reports / month")
+            _mark_dates(ax, key_dates.get(collection, []))
+            ax.legend(loc="lower right", fontsize=6)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.legend(title="collection", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_xlabel("month of publication (dashed lines: the collection's key dates; y axis on a log scale)")
         return fig
 
 
-def _mark_dates(ax, key_dates: list[tuple[str, str]]) -> None:
-    """Dashed vertical lines at key dates, labels stacked below the top so they never overlap."""
-    for i, (date, label) in enumerate(key_dates):
+def _mark_dates(ax, key_dates: list[tuple[str, str]], *, labelled: bool = True) -> None:
+    """Dashed vertical lines at key dates; labels above the axes, staggered, never on the data."""
+    for i, (date, label) in enumerate(sorted(key_dates)):
         x = pd.Timestamp(date)
-        ax.axvline(x, color="0.4", linestyle="--", linewidth=0.7)
-        ax.annotate(
-            label,
-            xy=(x, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(-2, -3 - 8 * i),
-            textcoords="offset points",
-            fontsize=6,
-            color="0.25",
-            va="top",
-            ha="right",
-            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
-        )
-
-
-def _heatmap(ax, matrix: pd.DataFrame, *, fmt: str = "{:.0%}") -> None:
-    im = ax.imshow(
-        matrix.to_numpy(dtype=float),
-        aspect="auto",
-        cmap="Blues",
-        vmin=0,
-        vmax=max(0.01, float(np.nanmax(matrix.to_numpy()))),
-    )
-    ax.set_xticks(range(matrix.shape[1]), labels=matrix.columns, rotation=45, ha="right")
-    ax.set_yticks(range(matrix.shape[0]), labels=matrix.index)
-    ax.grid(False)
-    top = float(np.nanmax(matrix.to_numpy()))
-    for (i, j), v in np.ndenumerate(matrix.to_numpy(dtype=float)):
-        if not np.isnan(v):
-            ax.text(
-                j, i, fmt.format(v), ha="center", va="center", fontsize=5.5, color="white" if v > 0.6 * top else "black"
+        ax.axvline(x, color="0.35", linestyle="--", linewidth=0.7, zorder=0)
+        if labelled:
+            ax.annotate(
+                f"{label} ({x:%d %b %Y})",
+                xy=(x, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2 + 7 * (i % 2)),
+                textcoords="offset points",
+                fontsize=5.5,
+                color="0.25",
+                ha="center",
+                va="bottom",
+                annotation_clip=False,
             )
-    return im
 
 
-def outlet_profiles(shares: pd.DataFrame, *, group: str) -> plt.Figure:
-    """Heatmap: share of each outlet group's FA-KES articles reporting each event type."""
-    matrix = shares.pivot(index=group, columns="event_type", values="share")[list(EVENT_TYPES)]
-    n = shares.groupby(group)["n_docs"].first()
-    matrix.index = [f"{g} (n={n[g]})" for g in matrix.index]
+def _share_panel(ax, part: pd.DataFrame, *, y: np.ndarray, color: str, label: str | None) -> None:
+    """Naive share (hollow) and PPI++ share with its interval (filled) at positions ``y``."""
+    ax.plot(part["share"], y, "o", markersize=3, markerfacecolor="white", color=color)
+    ok = part["share_ppi"].notna().to_numpy()
+    err = np.vstack([part["share_ppi"] - part["share_ppi_ci_lower"], part["share_ppi_ci_upper"] - part["share_ppi"]])[
+        :, ok
+    ]
+    ax.errorbar(
+        part["share_ppi"].to_numpy()[ok],
+        y[ok],
+        xerr=bars(err),
+        fmt="o",
+        markersize=3,
+        capsize=1.5,
+        color=color,
+        label=label,
+    )
+
+
+def outlet_profiles(
+    profiles: pd.DataFrame, tests: pd.DataFrame, *, group_label, collection: str, level: float
+) -> plt.Figure:
+    """Share of each outlet group's articles reporting each type: naive (hollow) and PPI++ with interval (filled)."""
+    groups = sorted(profiles["outlet_group"].unique())
+    n = profiles.groupby("outlet_group")[["n_docs", "n_gold"]].max()
+    names = [f"{group_label(g)} (n={n.loc[g, 'n_docs']}, gold {n.loc[g, 'n_gold']})" for g in groups]
+    p_value = tests.set_index("event_type")["p_value_ppi_holm"]
     with paper_style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 0.3 * len(matrix) + 1.3))
-        im = _heatmap(ax, matrix)
-        fig.colorbar(im, ax=ax, label="share of articles", fraction=0.03, pad=0.01)
-        ax.set_xlabel("event type (predicted)")
+        fig, axes = plt.subplots(3, 4, figsize=(DOUBLE, 5.6), sharey=True, layout="constrained")
+        y = np.arange(len(groups))
+        for ax, t in zip(axes.flat, EVENT_TYPES, strict=True):
+            part = profiles[profiles["event_type"] == t].set_index("outlet_group").loc[groups]
+            _share_panel(ax, part, y=y, color="C0", label=None)
+            ax.set_title(f"{t}{_p_text(p_value.get(t, np.nan), sep='  ')}", fontsize=7)
+            ax.xaxis.set_major_formatter(PERCENT)
+            ax.set_xlim(left=0)
+            ax.set_yticks(y, labels=names, fontsize=5.5)
+        axes[0, 0].invert_yaxis()
+        fig.suptitle(
+            f"{collection} articles only: share reporting each type, by outlet group (n articles, gold: of them "
+            f"in the random gold sample).\nHollow: predicted labels taken as true; filled: PPI++ with its {level:.0%} "
+            "interval (none below 10 gold articles or 5 gold positives). p: equal PPI++ shares across groups "
+            "(Wald, Holm-adjusted).",
+            fontsize=6.5,
+        )
         return fig
 
 
-def credibility_profile(shares: pd.DataFrame) -> plt.Figure:
-    """Event-type shares of FA-KES articles labelled credible versus not, with 95% Wilson intervals."""
+def credibility_profile(profile: pd.DataFrame, tests: pd.DataFrame, *, collection: str, level: float) -> plt.Figure:
+    """Type shares of articles labelled credible versus not: naive (hollow) and PPI++ with interval (filled)."""
+    order = [(1, "credible", "C0", -0.15), (0, "not credible", "C1", 0.15)]  # plotted and listed in this order
+    p_value = tests.set_index("event_type")["p_value_ppi_holm"]
     with paper_style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 2.6))
-        labels = {1: "credible", 0: "not credible"}
-        offsets = {1: -0.15, 0: 0.15}
+        fig, ax = plt.subplots(figsize=(DOUBLE, 3.0), layout="constrained")
         x = np.arange(len(EVENT_TYPES))
-        for value, part in shares.groupby("credibility", sort=True):
-            part = part.set_index("event_type").loc[list(EVENT_TYPES)]
-            err = np.vstack([part["share"] - part["share_ci_lower"], part["share_ci_upper"] - part["share"]])
+        for value, name, color, offset in order:
+            part = profile[profile["credibility"] == value].set_index("event_type").loc[list(EVENT_TYPES)]
+            n, n_gold = int(part["n_docs"].iloc[0]), int(part["n_gold"].max())
+            ax.plot(x + offset, part["share"], "o", markersize=3, markerfacecolor="white", color=color)
+            ok = part["share_ppi"].notna().to_numpy()
+            err = np.vstack(
+                [part["share_ppi"] - part["share_ppi_ci_lower"], part["share_ppi_ci_upper"] - part["share_ppi"]]
+            )[:, ok]
             ax.errorbar(
-                x + offsets[int(value)],
-                part["share"],
-                yerr=err,
+                (x + offset)[ok],
+                part["share_ppi"].to_numpy()[ok],
+                yerr=bars(err),
                 fmt="o",
                 markersize=3,
                 capsize=2,
-                label=f"{labels[int(value)]} (n={int(part['n_docs'].iloc[0])})",
+                color=color,
+                label=f"{name} (n={n}, gold {n_gold}): PPI++ and {level:.0%} interval; hollow: naive",
             )
-        ax.set_xticks(x, labels=EVENT_TYPES, rotation=45, ha="right")
-        ax.set_ylabel("share of articles")
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.legend()
+        labels = [f"{t}{_p_text(p_value.get(t, np.nan), sep=chr(10))}" for t in EVENT_TYPES]
+        ax.set_xticks(x, labels=labels, rotation=45, ha="right", fontsize=6)
+        ax.set_xlabel("event type (p: equal PPI++ shares, Wald, Holm-adjusted)")
+        ax.set_ylabel(f"share of {collection} articles")
+        ax.yaxis.set_major_formatter(PERCENT)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", fontsize=6)
         return fig
 
 
-def reporting_lag(lags: pd.DataFrame, summary: pd.DataFrame, *, by: str, max_days: int) -> plt.Figure:
-    """Plot reporting lag by outlet: median (dot), interquartile range (thick), 5th-95th percentile (thin)."""
-    order = [o for o in summary[by] if o != "other"][:10]
+def _p_text(p: float, *, sep: str) -> str:
+    """Format a p-value for a label: ``p<0.01`` or ``p=0.23``; nothing when there is no test."""
+    if np.isnan(p):
+        return ""
+    return f"{sep}(p<0.01)" if p < 0.01 else f"{sep}(p={p:.2f})"
+
+
+def reporting_lag(lags: pd.DataFrame, summary: pd.DataFrame, *, by: str, collections: str) -> plt.Figure:
+    """Plot the reporting lag of every outlet (and the pooled rest) on the data's full range."""
+    order = [o for o in summary[by] if o != "other"] + [o for o in summary[by] if o == "other"]  # pooled rest last
     with paper_style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 2.8))
-        n = summary.set_index(by)
+        fig, ax = plt.subplots(figsize=(DOUBLE, 0.24 * len(order) + 1.2), layout="constrained")
+        s = summary.set_index(by)
+        lo_all, hi_all = 0.0, 1.0
+        grouped = lags[by].where(lags[by].isin([o for o in order if o != "other"]), "other")  # as lag_summary pools
         for i, outlet in enumerate(order):
-            lag = lags.loc[lags[by] == outlet, "lag_days"].dropna().astype(float).clip(upper=max_days)
+            lag = lags.loc[grouped == outlet, "lag_days"].dropna().astype(float)
             p5, q1, med, q3, p95 = np.percentile(lag, [5, 25, 50, 75, 95])
+            lo_all, hi_all = min(lo_all, p5), max(hi_all, p95)
             ax.plot([p5, p95], [i, i], color="0.55", linewidth=1)
             ax.plot([q1, q3], [i, i], color="C0", linewidth=4, solid_capstyle="butt")
-            ax.plot([med], [i], "o", color="C3", markersize=4)
-            ax.annotate(
-                f"{n.loc[outlet, 'share_within_1_day']:.0%} within a day",
-                xy=(max_days, i),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=6,
-                color="0.3",
-                annotation_clip=False,
-            )
-        ax.set_yticks(range(len(order)), labels=[f"{o} (n={n.loc[o, 'n_reports']:,})" for o in order])
+            ax.plot([med], [i], "o", color="C3", markersize=4, zorder=3)
+        n_pooled = lags.loc[grouped == "other", by].nunique()
+        names = [
+            f"{o} (n={s.loc[o, 'n_reports']:,})"
+            if o != "other"
+            else f"{n_pooled} other outlets (n={s.loc[o, 'n_reports']:,})"
+            for o in order
+        ]
+        ax.set_yticks(range(len(order)), labels=names, fontsize=6)
         ax.invert_yaxis()
+        right = ax.twinx()  # the share within a day, and reports dated before their event, beside each row
+        right.set_ylim(ax.get_ylim())
+        notes = []
+        for o in order:
+            neg = int(s.loc[o, "n_negative_lag"])
+            notes.append(
+                f"{s.loc[o, 'share_within_1_day']:.0%} within a day" + (f"; {neg} before the event" if neg else "")
+            )
+        right.set_yticks(range(len(order)), labels=notes, fontsize=5.5, color="0.3")
+        right.tick_params(length=0)
+        right.grid(False)
         ax.set_xscale("symlog", linthresh=1)
-        ax.set_xlim(-1.5, max_days)
-        ax.set_xticks([-1, 0, 1, 2, 5, 10, 30, max_days], labels=["-1", "0", "1", "2", "5", "10", "30", f"{max_days}+"])
-        ax.set_xlabel(
-            "days from event to publication (symmetric log scale; dot median, bar IQR, line 5th-95th percentile)"
+        ax.set_xlim(min(-1.5, lo_all * 1.3), hi_all * 1.3)
+        ax.axvline(0, color="0.6", linewidth=0.6)
+        ticks = [t for t in (-365, -30, -7, -1, 0, 1, 7, 30, 365, 1000) if min(-1.5, lo_all * 1.3) <= t <= hi_all * 1.3]
+        ax.set_xticks(ticks, labels=[str(t) for t in ticks])
+        ax.set_xlabel("days from event to publication (symmetric log scale)")
+        ax.set_title(
+            f"{collections}: every dated source report, by outlet. Dot: median; bar: interquartile range; line: "
+            "5th-95th percentile.\nOutlets with fewer reports than report.lag_min_reports are pooled (last row).",
+            fontsize=6.5,
+            loc="left",
         )
         return fig
 
 
-def selection(table: pd.DataFrame, *, types: list[str]) -> plt.Figure:
-    """Mean number of sources per UCDP event by fatality band, for selected event types (95% CI)."""
+def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
+    """Plot mean sources per event by fatality band, one panel per type, one line per country (bootstrap intervals)."""
+    countries = sorted(table["country"].unique())
+    bands = list(dict.fromkeys(table["deaths_band"]))
     with paper_style():
-        fig, ax = plt.subplots(figsize=(SINGLE * 1.4, 2.6))
-        for i, t in enumerate(types):
-            part = table[(table["event_type"] == t) & (table["n_events"] >= 5)]
-            x = np.arange(len(part)) + (i - len(types) / 2) * 0.08
-            err = np.vstack(
-                [
-                    part["mean_sources"] - part["mean_sources_ci_lower"],
-                    part["mean_sources_ci_upper"] - part["mean_sources"],
-                ]
-            )
-            ax.errorbar(x, part["mean_sources"], yerr=np.nan_to_num(err), marker="o", markersize=3, capsize=2, label=t)
-        bands = table.loc[table["event_type"] == types[0], "deaths_band"].tolist()
-        ax.set_xticks(range(len(bands)), labels=bands)
-        ax.set_xlabel("fatalities (UCDP best estimate)")
-        ax.set_ylabel("sources per event")
-        ax.legend(ncols=2)
+        fig, axes = plt.subplots(3, 4, figsize=(DOUBLE, 5.2), sharex=True, layout="constrained")
+        x = np.arange(len(bands))
+        for ax, t in zip(axes.flat, EVENT_TYPES, strict=True):
+            if not (table.loc[table["event_type"] == t, "n_events"] >= MIN_BAND_EVENTS).any():
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"no band with {MIN_BAND_EVENTS}+ events",
+                    transform=ax.transAxes,
+                    ha="center",
+                    fontsize=6,
+                    color="0.4",
+                )
+                ax.set_yticks([])
+            for j, country in enumerate(countries):
+                part = table[(table["event_type"] == t) & (table["country"] == country)].set_index("deaths_band")
+                part = part.reindex(bands)
+                ok = (part["n_events"] >= MIN_BAND_EVENTS).to_numpy()
+                err = np.vstack(
+                    [
+                        part["mean_sources"] - part["mean_sources_ci_lower"],
+                        part["mean_sources_ci_upper"] - part["mean_sources"],
+                    ]
+                )[:, ok]
+                n = int(part["n_events"].sum())
+                ax.errorbar(
+                    x[ok] + (j - 0.5) * 0.15,
+                    part["mean_sources"].to_numpy()[ok],
+                    yerr=bars(err),
+                    marker="o",
+                    markersize=2.5,
+                    capsize=1.5,
+                    linewidth=0.8,
+                    color=f"C{j}",
+                    label=f"{country} (n={n:,})",
+                )
+            ax.set_title(t, fontsize=7)
+            ax.legend(fontsize=5, loc="upper left")
+            ax.set_xticks(x, labels=bands, fontsize=5.5)
+        for ax in axes[-1]:
+            ax.set_xlabel("fatalities (UCDP best)")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("sources per event")
+        fig.suptitle(
+            "UCDP events: mean number of source reports by fatality band, per predicted type and country (n: events).\n"
+            f"Bars: {level:.0%} percentile bootstrap interval of the mean; bands with fewer than {MIN_BAND_EVENTS} "
+            "events are not drawn.",
+            fontsize=6.5,
+        )
         return fig
 
 
 def dynamics(
-    panels: list[tuple[str, pd.DataFrame]], *, types: list[str], key_dates: list[tuple[str, str]]
+    panels: list[tuple[str, str, pd.DataFrame]],
+    yearly: pd.DataFrame,
+    *,
+    min_events: int,
+    key_dates: dict[str, list[tuple[str, str]]],
+    level: float,
 ) -> plt.Figure:
-    """Weekly share of events reporting selected types: one panel per event collection (title, weekly shares)."""
+    """Share of events of each type over time, per event collection, over the yearly PPI++ share and its interval.
+
+    ``panels`` holds (collection, title, weekly counts of :func:`analysis.study.analyses.weekly_shares`).
+    The line pools four weeks (positives over events, centred), drawn where those weeks hold
+    at least ``min_events`` events.
+    """
+    rows = len(EVENT_TYPES) + 1
     with paper_style():
-        fig, axes = plt.subplots(len(panels), 1, figsize=(DOUBLE, 2.3 * len(panels)), sharey=True, layout="constrained")
-        axes = np.atleast_1d(axes)
-        for ax, (title, frame) in zip(axes, panels, strict=True):
-            for t in types:
+        fig, axes = plt.subplots(
+            rows, len(panels), figsize=(DOUBLE, 0.7 * rows + 0.8), sharex="col", squeeze=False, layout="constrained"
+        )
+        for col, (collection, title, frame) in enumerate(panels):
+            weeks = frame[frame["event_type"] == EVENT_TYPES[0]].sort_values("week")
+            pooled_n = weeks["n_docs"].rolling(4, min_periods=1, center=True).sum().to_numpy()
+            top = axes[0, col]
+            top.bar(weeks["week"], weeks["n_docs"], width=6, color="0.6")
+            top.set_title(
+                f"{title}\n(n={int(weeks['n_docs'].sum()):,} unsealed events)", loc="left", fontsize=7, pad=16
+            )
+            top.set_ylim(bottom=0)
+            _mark_dates(top, key_dates.get(collection, []))
+            for row, t in enumerate(EVENT_TYPES, start=1):
+                ax = axes[row, col]
                 part = frame[frame["event_type"] == t].sort_values("week")
-                smooth = part["share"].rolling(4, min_periods=1, center=True).mean()
-                ax.plot(part["week"], smooth, label=t)
-            _mark_dates(
-                ax, [(d, lab) for d, lab in key_dates if frame["week"].min() <= pd.Timestamp(d) <= frame["week"].max()]
-            )
-            ax.set_title(title, loc="left")
-            ax.set_ylabel("share of events\n(4-week mean)")
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        axes[-1].set_xlabel("week of event")
-        axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return fig
-
-
-def classifier_performance(scores: pd.DataFrame) -> plt.Figure:
-    """Per-type F1 on the gold test split with 95% bootstrap intervals: classifier versus baselines."""
-    full = scores[(scores["subset"] == "all") & scores["event_type"].isin(EVENT_TYPES)]
-    systems = ["classifier", "weak_labels", "keyword_rules"]
-    with paper_style():
-        fig, ax = plt.subplots(figsize=(DOUBLE, 2.6))
-        x = np.arange(len(EVENT_TYPES))
-        for i, s in enumerate(systems):
-            part = full[full["system"] == s].set_index("event_type").loc[list(EVENT_TYPES)]
-            err = np.vstack([part["f1"] - part["f1_ci_lower"], part["f1_ci_upper"] - part["f1"]])
-            ax.errorbar(x + (i - 1) * 0.22, part["f1"], yerr=err, fmt="o", markersize=3, capsize=2, label=s)
-        n = full[full["system"] == "classifier"].set_index("event_type").loc[list(EVENT_TYPES), "n_pos"]
-        ax.set_xticks(x, labels=[f"{t}\n(n={k})" for t, k in n.items()], rotation=45, ha="right")
-        ax.set_ylabel("F1 on gold test")
-        ax.set_ylim(0, 1.02)
-        ax.legend(loc="lower left")
-        return fig
-
-
-def calibration(curve: pd.DataFrame) -> plt.Figure:
-    """Reliability diagram of the classifier's probabilities on the gold test split (all types pooled)."""
-    pooled = curve[curve["event_type"] == "all"]
-    with paper_style():
-        fig, ax = plt.subplots(figsize=(SINGLE, SINGLE * 0.9))
-        ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=0.8, label="perfect calibration")
-        ax.plot(pooled["mean_predicted"], pooled["fraction_positive"], marker="o", markersize=3, label="classifier")
-        for _, r in pooled.iterrows():  # sparse middle bins are noisy: show how many pairs each holds
-            ax.annotate(
-                f"n={int(r['n'])}",
-                xy=(r["mean_predicted"], r["fraction_positive"]),
-                xytext=(3, -8),
-                textcoords="offset points",
-                fontsize=5.5,
-                color="0.35",
-            )
-        ax.set_xlabel("mean predicted probability (10 equal-width bins; all types pooled)")
-        ax.set_ylabel("fraction of positives")
-        ax.legend(loc="upper left")
+                pooled_k = part["n_pos"].rolling(4, min_periods=1, center=True).sum().to_numpy()
+                share = np.where(pooled_n >= min_events, pooled_k / np.maximum(pooled_n, 1), np.nan)
+                ax.plot(part["week"], share, linewidth=0.7, color="C0")
+                first, last = part["week"].min(), part["week"].max()
+                years = yearly[(yearly["collection"] == collection) & (yearly["event_type"] == t)]
+                for _, y in years.dropna(subset=["share_ppi"]).iterrows():
+                    start = max(pd.Timestamp(f"{int(y['year'])}-01-01"), first)
+                    end = min(pd.Timestamp(f"{int(y['year'])}-12-31"), last)
+                    if (end - start).days < 28:  # a year the window barely touches: no band
+                        continue
+                    ax.fill_between(
+                        [start, end], y["share_ppi_ci_lower"], y["share_ppi_ci_upper"], color="C1", alpha=0.25, lw=0
+                    )
+                    ax.plot([start, end], [y["share_ppi"]] * 2, color="C1", linewidth=0.9)
+                _mark_dates(ax, key_dates.get(collection, []), labelled=False)
+                ax.yaxis.set_major_formatter(PERCENT)
+                ax.set_ylim(0, max(0.02, float(np.nanmax([*share, *years["share_ppi_ci_upper"].dropna(), 0])) * 1.1))
+                ax.yaxis.set_major_locator(plt.MaxNLocator(2))
+                if col == 0:
+                    ax.set_ylabel(t, fontsize=6, rotation=0, ha="right", va="center")
+            axes[-1, col].xaxis.set_major_locator(mdates.YearLocator())
+            axes[-1, col].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+            axes[-1, col].xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+            axes[-1, col].set_xlabel("week of event")
+        axes[0, 0].set_ylabel("events\nper week", fontsize=6, rotation=0, ha="right", va="center")
+        fig.suptitle(
+            "Share of events of each type. Blue: predicted labels, pooled over 4 weeks (not drawn where those\n"
+            f"weeks hold fewer than {min_events} events). Orange: each year's PPI++ share and its {level:.0%} interval "
+            "(none below 10 gold events or 5 gold positives).",
+            fontsize=6.5,
+        )
         return fig
 
 
 def not_applicable(title: str, *, reason: str) -> plt.Figure:
     """Draw a placeholder for a figure whose analysis does not apply to this corpus, saying why."""
     with paper_style():
-        fig, ax = plt.subplots(figsize=(SINGLE, 1.2))
+        fig, ax = plt.subplots(figsize=(3.5, 1.2))
         ax.axis("off")
         ax.text(0.5, 0.5, f"{title}: not drawn\n{reason}", ha="center", va="center", fontsize=7, color="0.3")
         return fig
+
+
+def bars(err: np.ndarray) -> np.ndarray:
+    """Error-bar lengths from an interval: a percentile interval may not contain its estimate, so clip at 0."""
+    return np.clip(np.nan_to_num(np.asarray(err, dtype=float)), 0, None)

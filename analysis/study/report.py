@@ -1,64 +1,183 @@
-"""The study's tables, figures and quoted numbers, assembled from the pipeline outputs."""
+"""The study's tables and figures, assembled from the pipeline outputs.
+
+Shares of predicted types are estimated over the unsealed documents, the population the
+random gold sample was drawn from (:mod:`analysis.study.inference`); descriptive tables of
+reports (lag, selection) and the event-level models read every document.
+"""
 
 from __future__ import annotations
+
+import functools
+import logging
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.params import AcquireParams, ReportParams
-from analysis.study import analyses, figures, tables
+from analysis.study import analyses, figures, inference, model_figures, models, tables
+
+log = logging.getLogger(__name__)
 
 CAPTIONS = {
-    "outlet_profiles": "Event-type shares per {articles} outlet group (95% Wilson intervals).",
-    "outlet_tests": "Differences across outlet groups per event type (chi-square, Holm-adjusted).",
-    "credibility_profile": "Event-type shares of {articles} articles by credibility label.",
-    "credibility_tests": "Differences between credible and non-credible articles per event type.",
+    "type_shares": "Event-type shares per collection: naive, gold-only and PPI++ ({level}).",
+    "type_shares_by_year": "Event-type shares of {events} events per year: naive, gold-only and PPI++ ({level}).",
+    "outlet_profiles": "Event-type shares per {articles} outlet group: naive, gold-only and PPI++ ({level}).",
+    "outlet_tests": "Equal shares across {articles} outlet groups per type: chi-square on predicted labels, "
+    "Wald on PPI++ shares (Holm-adjusted).",
+    "credibility_profile": "Event-type shares of {articles} articles by credibility label ({level}).",
+    "credibility_tests": "Equal shares between credible and non-credible {articles} articles per type.",
     "lag_by_outlet": "Reporting lag of {events} source reports by outlet (days).",
     "lag_by_type": "Reporting lag of {events} source reports by predicted event type (days).",
-    "selection_by_type": "Sources per {events} event by fatality band and predicted event type.",
+    "selection_by_type": "Sources per {events} event by country, fatality band and predicted type ({level} t).",
+    "model_sources": "Source reports beyond the first per {events} event: negative binomial (NB2) "
+    "coefficients and incidence-rate ratios ({level}).",
+    "model_first_report": "Days from {events} event to first report: proportional hazards, hazard ratios ({level}).",
+    "model_credibility": "Credibility of {articles} articles: logit coefficients and odds ratios ({level}).",
+    "model_fit": "Event-level models: observations, fit and NB2 dispersion.",
+    "measurement_error": "Type coefficients on the random gold sample with gold and with predicted types ({level}).",
+    "word_checks": "Does any document of the window use the type's words (the rules' cues and paraphrases)?",
+    "shares_summary": "Event-type shares per collection: predicted labels taken as true, then PPI++ ({level}).",
+    "models_summary": "Event-level models: incidence-rate, hazard and odds ratios ({level}).",
 }
 
 
-def captions(collections: AcquireParams) -> dict[str, str]:
+def captions(collections: AcquireParams, *, level: float) -> dict[str, str]:
     """Return each study table's caption, naming the collections it draws on (by kind)."""
     labels = collections.labels()
     names = {kind: " and ".join(labels[c] for c in collections.of_kind(k)) or "no" for kind, k in _KINDS.items()}
-    return {k: v.format(**names) for k, v in CAPTIONS.items()}
+    return {k: v.format(**names, level=f"{level:.0%} intervals") for k, v in CAPTIONS.items()}
 
 
 _KINDS = {"articles": "articles", "events": "event_reports"}
 
 
 def study_tables(
-    labelled: pd.DataFrame, reports: pd.DataFrame, *, params: ReportParams, collections: AcquireParams
+    labelled: pd.DataFrame,
+    reports: pd.DataFrame,
+    gold: pd.DataFrame,
+    crossfit: pd.DataFrame,
+    texts: pd.DataFrame,
+    *,
+    params: ReportParams,
+    collections: AcquireParams,
+    seed: int,
 ) -> dict[str, pd.DataFrame]:
     """Build every study table, keyed by its file name (see :data:`CAPTIONS`).
 
-    The article analyses (outlet and credibility profiles) read the ``articles``
-    collections; the event analyses (lag, selection) read the ``event_reports`` ones.
+    Parameters
+    ----------
+    labelled : DataFrame
+        The documents (no text) with one predicted boolean column per type.
+    reports : DataFrame
+        The source reports of the event collections.
+    gold : DataFrame
+        :func:`analysis.study.inference.gold_labels`: the random gold sample, gold and cross-fitted labels.
+    crossfit : DataFrame
+        The ``crossfit`` stage's predictions: every unsealed document predicted out of fold.
+    texts : DataFrame
+        ``doc_id``, ``collection``, ``event_date`` and ``text`` of the collections named in
+        ``report.word_checks``.
+    seed : int
+        The shared seed (``base.seed``) of the bootstrap intervals.
 
     Returns
     -------
     dict of str to DataFrame
-        ``outlet_profiles``, ``outlet_tests``, ``credibility_profile``, ``credibility_tests``,
-        ``lag_by_outlet``, ``lag_by_type``, ``selection_by_type``.
+        One frame per key of :data:`CAPTIONS`.
     """
-    articles = labelled[labelled["collection"].isin(collections.of_kind("articles"))].assign(
-        outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned")
-    )
+    level = params.ci_level
+    labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
+    population = inference.with_crossfit(population_of(labelled), crossfit)
+    articles = population[population["collection"].isin(collections.of_kind("articles"))]
     events = collections.of_kind("event_reports")
+    event_docs = labelled[labelled["collection"].isin(events)]
     event_reports = reports[reports["collection"].isin(events)]
-    return {
-        "outlet_profiles": tables.outlet_profiles(articles),
-        "outlet_tests": tables.outlet_tests(articles),
-        "credibility_profile": tables.credibility_profile(articles),
-        "credibility_tests": tables.credibility_tests(articles),
+    profiles = tables.outlet_profiles(articles, gold, level=level)
+    credibility = tables.credibility_profile(articles, gold, level=level)
+    fitted, checks = event_models(labelled, reports, gold, params=params, collections=collections)
+    shares = tables.type_shares(population, gold, level=level)
+    built = {
+        "type_shares": shares,
+        "type_shares_by_year": tables.type_shares_by_year(
+            population[population["collection"].isin(events)], gold, level=level
+        ),
+        "outlet_profiles": profiles,
+        "outlet_tests": tables.outlet_tests(profiles, articles),
+        "credibility_profile": credibility,
+        "credibility_tests": tables.credibility_tests(credibility, articles),
         "lag_by_outlet": tables.lag_by_outlet(event_reports, min_reports=params.lag_min_reports),
         "lag_by_type": tables.lag_by_type(event_reports, labelled),
         "selection_by_type": tables.selection_by_type(
-            labelled[labelled["collection"].isin(events)], bins=list(params.selection_death_bins)
+            event_docs, bins=list(params.selection_death_bins), level=level, seed=seed
         ),
+        "model_sources": _tidy(tables.model_sources, fitted.get("sources"), level=level),
+        "model_first_report": _tidy(tables.model_first_report, fitted.get("first_report"), level=level),
+        "model_credibility": _tidy(tables.model_credibility, fitted.get("credibility"), level=level),
+        "model_fit": tables.model_fit({k: v for k, v in fitted.items() if v is not None}),
+        "measurement_error": tables.measurement_error(checks),
+        "word_checks": tables.word_checks(texts, labelled, gold, checks=params.word_checks),
+        "shares_summary": tables.shares_summary(shares),
     }
+    built["models_summary"] = tables.models_summary(
+        built["model_sources"], built["model_first_report"], built["model_credibility"], level_label=params.group_label
+    )
+    return built
+
+
+def population_of(labelled: pd.DataFrame) -> pd.DataFrame:
+    """Return the unsealed documents: the frame the random gold sample was drawn from."""
+    return labelled[~labelled["sealed"] & ~labelled["sealed_group"]]
+
+
+def event_models(
+    labelled: pd.DataFrame, reports: pd.DataFrame, gold: pd.DataFrame, *, params: ReportParams, collections
+) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Fit the event-level models and their measurement-error checks on the random gold sample.
+
+    Returns
+    -------
+    tuple
+        ``{name: statsmodels result or None}`` for ``sources``, ``first_report`` and
+        ``credibility`` (None where the corpus has no such data), and ``{name: check frame}``.
+    """
+    types = list(params.model_types)
+    events = labelled[labelled["collection"].isin(collections.of_kind("event_reports"))]
+    articles = labelled[labelled["collection"].isin(collections.of_kind("articles"))].dropna(subset=["credibility"])
+    capitals = {k: list(v) for k, v in params.provincial_capitals.items()}
+    table = models.event_table(events, reports, types=types, capitals=capitals)
+    credibility = functools.partial(models.credibility_model, reference_group=params.credibility_reference_group)
+    fitted = {
+        "sources": models.sources_model(table, types=types) if len(table) else None,
+        "first_report": models.first_report_model(table, types=types)
+        if table["first_lag_days"].notna().any()
+        else None,
+        "credibility": credibility(articles, types=types) if articles["credibility"].nunique() > 1 else None,
+    }
+    checks = {}
+    gold_types = {f"gold_{t}": t for t in types}
+    sample = gold.set_index("doc_id")
+    rows = table[table["doc_id"].isin(sample.index)].drop(columns=types)
+    if len(rows):
+        joined = rows.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(columns=gold_types)
+        checks["sources"] = models.measurement_error_check(
+            joined.dropna(subset=types), fit=models.sources_model, types=types
+        )
+    known = articles[articles["doc_id"].isin(sample.index)].drop(columns=types)
+    if known["credibility"].nunique() > 1:
+        joined = known.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(
+            columns=gold_types
+        )
+        checks["credibility"] = models.measurement_error_check(
+            joined.dropna(subset=types), fit=credibility, types=types
+        )
+    return fitted, checks
+
+
+def _tidy(fn, result, *, level: float) -> pd.DataFrame:
+    """Return a tidy table, or an empty one where the model does not apply to this corpus."""
+    if result is None:
+        return pd.DataFrame(columns=["model", "term", "estimate", "std_error", "p_value"])
+    return fn(result, level=level)
 
 
 def study_figures(
@@ -68,39 +187,96 @@ def study_figures(
     scores: pd.DataFrame,
     calibration: pd.DataFrame,
     *,
+    rules: list[str],
     params: ReportParams,
     collections: AcquireParams,
 ) -> dict[str, plt.Figure]:
-    """Draw every study figure, keyed by its file name (without suffix)."""
-    dates = [(d.date, d.label) for d in params.key_dates]
-    events = collections.of_kind("event_reports")
-    event_reports = reports[reports["collection"].isin(events)]
-    panels = []
-    for name in events:
-        start, end = params.dynamics_windows.get(name, (None, None))
-        panels.append(
-            (collections.labels()[name], analyses.weekly_shares(labelled, collection=name, start=start, end=end))
-        )
+    """Draw every study figure, keyed by its file name (without suffix); see :data:`FIGURES`."""
+    labels = collections.labels()
+    events, articles = collections.of_kind("event_reports"), collections.of_kind("articles")
+    key_dates = {c: params.key_date_pairs(c) for c in labels}
+    event_names = " and ".join(labels[c] for c in events)
     drawn = {
-        "volume_monthly": figures.volume_monthly(analyses.monthly_volume(reports), key_dates=dates),
-        "classifier_performance": figures.classifier_performance(scores),
-        "calibration": figures.calibration(calibration),
+        "volume_monthly": figures.volume_monthly(analyses.monthly_volume(reports), labels=labels, key_dates=key_dates),
+        "classifier_performance": model_figures.classifier_performance(scores, rules=rules),
+        "calibration": model_figures.calibration(calibration, rules=rules, level=params.ci_level),
     }
-    if collections.of_kind("articles"):
-        drawn["outlet_profiles"] = figures.outlet_profiles(built["outlet_profiles"], group="outlet_group")
-        drawn["credibility_profile"] = figures.credibility_profile(built["credibility_profile"])
-    if events:
-        drawn["reporting_lag"] = figures.reporting_lag(
-            event_reports, built["lag_by_outlet"], by="outlet", max_days=params.lag_max_days
+    if articles and len(built["outlet_profiles"]):
+        name = " and ".join(labels[c] for c in articles)
+        drawn["outlet_profiles"] = figures.outlet_profiles(
+            built["outlet_profiles"],
+            built["outlet_tests"],
+            group_label=params.group_label,
+            collection=name,
+            level=params.ci_level,
         )
-        drawn["selection"] = figures.selection(built["selection_by_type"], types=list(params.selection_types))
-        drawn["dynamics"] = figures.dynamics(panels, types=list(params.dynamics_types), key_dates=dates)
+    if articles and len(built["credibility_profile"]):
+        drawn["credibility_profile"] = figures.credibility_profile(
+            built["credibility_profile"], built["credibility_tests"], collection=name, level=params.ci_level
+        )
+    if events:
+        event_reports = reports[reports["collection"].isin(events)]
+        drawn["reporting_lag"] = figures.reporting_lag(
+            event_reports, built["lag_by_outlet"], by="outlet", collections=event_names
+        )
+        drawn["selection"] = figures.selection(built["selection_by_type"], level=params.ci_level)
+        panels = []
+        for c in events:
+            start, end = params.dynamics_windows.get(c, (None, None))
+            weekly = analyses.weekly_shares(population_of(labelled), collection=c, start=start, end=end)
+            window = f", events of {start} to {end} only" if start else ""  # report.dynamics_windows
+            panels.append((c, f"{labels[c]}{window}", weekly))
+        drawn["dynamics"] = figures.dynamics(
+            panels,
+            built["type_shares_by_year"],
+            min_events=params.dynamics_min_events,
+            key_dates=key_dates,
+            level=params.ci_level,
+        )
+    for name, title, ratio, xlabel in _COEFFICIENT_PLOTS:
+        table = built[name]
+        if len(table):
+            drawn[f"coef_{name.removeprefix('model_')}"] = model_figures.coefficients(
+                table,
+                title=title.format(
+                    events=event_names,
+                    articles=" and ".join(labels[c] for c in articles),
+                    reference=params.group_label(params.credibility_reference_group),
+                ),
+                ratio=ratio,
+                xlabel=xlabel.format(level=f"{params.ci_level:.0%}"),
+                level_label=params.group_label,
+            )
     for name in FIGURES:  # an analysis that does not apply to the corpus still writes its file, saying why
         if name not in drawn:
-            kind = "articles" if name in ("outlet_profiles", "credibility_profile") else "event_reports"
+            kind = "articles" if name in _ARTICLE_FIGURES else "event_reports"
             drawn[name] = figures.not_applicable(name, reason=f"the corpus has no collection of kind {kind}")
     return {name: drawn[name] for name in FIGURES}
 
+
+_COEFFICIENT_PLOTS = (
+    (
+        "model_sources",
+        "Source reports beyond the first per {events} event (negative binomial).\nYear and country against the "
+        "first in the data; types are predicted; capital: a provincial capital",
+        True,
+        "incidence-rate ratio ({level} interval, log scale)",
+    ),
+    (
+        "model_first_report",
+        "Days from {events} event to its first dated report (Cox model; above 1:\nsooner). Year and country "
+        "against the first in the data; types are predicted",
+        True,
+        "hazard ratio of a first report ({level} interval, log scale)",
+    ),
+    (
+        "model_credibility",
+        "Credibility label of {articles} articles (logit). Outlet groups against\n{reference}; types are predicted",
+        True,
+        "odds ratio of 'credible' ({level} interval, log scale)",
+    ),
+)
+_ARTICLE_FIGURES = ("outlet_profiles", "credibility_profile", "coef_credibility")
 
 #: The study's figures, in the order they are written (file names without suffix).
 FIGURES = (
@@ -110,55 +286,9 @@ FIGURES = (
     "reporting_lag",
     "selection",
     "dynamics",
+    "coef_sources",
+    "coef_first_report",
+    "coef_credibility",
     "classifier_performance",
     "calibration",
 )
-
-
-def headline_numbers(
-    documents: pd.DataFrame,
-    reports: pd.DataFrame,
-    ledger: pd.DataFrame,
-    lag_by_outlet: pd.DataFrame,
-    *,
-    metrics: dict,
-    collections: AcquireParams,
-) -> dict[str, object]:
-    """Collect every number quoted in prose, keyed in snake_case (macro names come from the keys).
-
-    Returns
-    -------
-    dict
-        Counts of documents (also per collection: ``n_documents_<name>``), reports, outlets,
-        sealed and gold documents, ledger fates,
-        annotation agreement, classifier and keyword-rule F1 with intervals, and the
-        median reporting lag overall and of the outlet with most reports.
-    """
-    lagged = reports["lag_days"].dropna().astype(float)
-    top = lag_by_outlet[lag_by_outlet.iloc[:, 0] != "other"].iloc[0]
-    clf, gain = metrics["classifier"]["classifier"], metrics["classifier"]["classifier_minus_keyword_rules"]
-    fates = ledger["fate"].value_counts()
-    return {
-        "n_documents": len(documents),
-        "n_reports": len(reports),
-        "n_outlets": int(reports["outlet"].nunique()),
-        "n_input_rows": len(ledger),
-        "n_rows_merged": int(fates.get("merged", 0)),
-        "n_rows_dropped": int(fates.get("dropped", 0)),
-        "n_sealed": int(documents["sealed"].sum()),
-        **{f"n_documents_{c.name}": int((documents["collection"] == c.name).sum()) for c in collections.collections},
-        "n_gold": int(metrics["gold"]["n_gold"]),
-        **{f"n_gold_{split}": int(n) for split, n in metrics["gold"]["n_by_split"].items()},
-        **{f"n_gold_{stratum}": int(n) for stratum, n in metrics["gold"]["n_by_stratum"].items()},
-        "kappa_pooled": float(metrics["gold"]["cohen_kappa_pooled"]),
-        "macro_f_one": float(clf["macro_measurable_f1"]),
-        "micro_f_one": float(clf["micro_f1"]),
-        "keyword_macro_f_one": float(metrics["classifier"]["keyword_rules"]["macro_measurable_f1"]),
-        "gain_over_keywords": float(gain["difference"]),
-        "gain_over_keywords_ci_lower": float(gain["difference_ci_lower"]),
-        "gain_over_keywords_ci_upper": float(gain["difference_ci_upper"]),
-        "median_lag_days": f"{lagged.median():.1f}",
-        "n_lagged_reports": int(len(lagged)),
-        "top_outlet": str(top.iloc[0]),
-        "top_outlet_median_lag_days": f"{float(top['median_lag_days']):.1f}",
-    }

@@ -6,6 +6,7 @@ writes PDF and PNG without timestamps, so the same inputs give byte-identical fi
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import matplotlib
@@ -14,6 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from analysis.io import atomic_path  # noqa: E402
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting logs every glyph at INFO
 
 STYLE = Path(__file__).with_name("paper.mplstyle")
 SINGLE, DOUBLE = 3.5, 7.0  # column widths in inches

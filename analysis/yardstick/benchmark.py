@@ -16,12 +16,10 @@ same dev (or CV) scores decide whether each task uses them.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import resource
 import time
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,39 +27,12 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from analysis.errors import DataError
 from analysis.model.classifier import calibrated_model
 from analysis.model.embeddings import load_encoder, sentence_embeddings, stack_embeddings
 from analysis.model.evaluate import example_f1
 from analysis.model.features import fit_features
 from analysis.model.thresholds import best_threshold, threshold_grid
 from analysis.params import BenchmarkTask, ModelSpec
-
-
-def read_split(path: Path) -> tuple[pd.Series, np.ndarray]:
-    """Read one ConfliBERT TSV (no header, no quoting): text, then label column(s).
-
-    Returns
-    -------
-    texts : Series of str
-    labels : ndarray of int, shape (n,) for one label column, else (n, n_labels)
-    """
-    rows = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        for n, fields in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
-            if len(fields) < 2:
-                raise DataError(f"{path}: line {n}: expected text and at least one label column")
-            rows.append(fields)
-    width = len(rows[0]) if rows else 0
-    bad = next((i for i, r in enumerate(rows, 1) if len(r) != width), None)
-    if bad:
-        raise DataError(f"{path}: line {bad}: {len(rows[bad - 1])} columns, expected {width}")
-    try:
-        labels = np.array([[int(v) for v in r[1:]] for r in rows], dtype=int)
-    except ValueError as exc:
-        raise DataError(f"{path}: a label is not an integer ({exc})") from None
-    texts = pd.Series([r[0] for r in rows], dtype=object)
-    return texts, labels[:, 0] if labels.shape[1] == 1 else labels
 
 
 def score(kind: str, metric: str, y: np.ndarray, pred: np.ndarray) -> float:

@@ -1,0 +1,33 @@
+"""Stage ``crossfit``: every unsealed document predicted by a model that did not see it (for the study's PPI++)."""
+
+import pandas as pd
+
+from analysis import paths
+from analysis.io import write_parquet
+from analysis.model import crossfit, persist
+from analysis.params import load_params
+from analysis.stages._common import run
+
+
+def main() -> None:
+    """Refit the saved model without each fold of text groups; predict the fold's documents."""
+    params = load_params("crossfit")
+    columns = ["doc_id", "text_group", "sealed", "sealed_group", "text"]
+    documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
+    population = documents[~documents["sealed"] & ~documents["sealed_group"]]  # the gold sample's frame
+    train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
+    fitted = pd.concat([train, dev], ignore_index=True) if load_params("train").refit_on_dev else train
+    fitted = fitted.merge(documents[["doc_id", "text_group"]], on="doc_id", how="left")  # none for outside news
+    predicted = crossfit.cross_fitted(
+        population.sort_values("doc_id", ignore_index=True),
+        fitted,
+        persist.load(paths.MODEL),
+        folds=params.folds,
+        seed=load_params("base").seed,
+        n_jobs=params.n_jobs,
+    )
+    write_parquet(paths.CROSSFIT_PREDICTIONS, predicted)
+
+
+if __name__ == "__main__":
+    run(main)

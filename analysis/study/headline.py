@@ -1,0 +1,184 @@
+"""Every number the prose quotes, collected from the pipeline outputs (keys become ``numbers.tex`` macros).
+
+:func:`headline_numbers` gathers the corpus counts, the instrument's scores
+(:func:`instrument_numbers`) and the study's findings (:func:`study_numbers`): shares,
+model coefficients, tests and word checks. The docs quote them through
+``numbers.json`` (``python -m analysis docs``), a paper through ``numbers.tex``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis.params import AcquireParams
+
+
+def headline_numbers(
+    documents: pd.DataFrame,
+    reports: pd.DataFrame,
+    ledger: pd.DataFrame,
+    lag_by_outlet: pd.DataFrame,
+    *,
+    metrics: dict,
+    built: dict[str, pd.DataFrame],
+    collections: AcquireParams,
+) -> dict[str, object]:
+    """Collect every number quoted in prose, keyed in snake_case (macro names come from the keys).
+
+    Returns
+    -------
+    dict
+        Counts of documents (also per collection: ``n_documents_<name>``), reports, outlets,
+        sealed and gold documents, ledger fates, the instrument's numbers
+        (:func:`instrument_numbers`), the study's (:func:`study_numbers`), and the median
+        reporting lag overall and of the outlet with most reports.
+    """
+    lagged = reports["lag_days"].dropna().astype(float)
+    named = lag_by_outlet[lag_by_outlet.iloc[:, 0] != "other"]
+    top = named.iloc[0] if len(named) else pd.Series({"outlet": "none", "median_lag_days": float("nan")})
+    fates = ledger["fate"].value_counts()
+    return {
+        "n_documents": len(documents),
+        "n_reports": len(reports),
+        "n_outlets": int(reports["outlet"].nunique()),
+        "n_input_rows": len(ledger),
+        "n_rows_merged": int(fates.get("merged", 0)),
+        "n_rows_dropped": int(fates.get("dropped", 0)),
+        "n_sealed": int(documents["sealed"].sum()),
+        **{f"n_documents_{c.name}": int((documents["collection"] == c.name).sum()) for c in collections.collections},
+        "n_gold": int(metrics["gold"]["n_gold"]),
+        **{f"n_gold_{split}": int(n) for split, n in metrics["gold"]["n_by_split"].items()},
+        **{f"n_gold_{stratum}": int(n) for stratum, n in metrics["gold"]["n_by_stratum"].items()},
+        **instrument_numbers(metrics),
+        **study_numbers(built),
+        "median_lag_days": f"{lagged.median():.1f}",
+        "n_lagged_reports": int(len(lagged)),
+        "top_outlet": str(top.iloc[0]),
+        "top_outlet_median_lag_days": f"{float(top['median_lag_days']):.1f}",
+    }
+
+
+def instrument_numbers(metrics: dict) -> dict[str, object]:
+    """Collect the measuring instrument's numbers: agreement, dev and test scores, out-of-domain and behaviour.
+
+    Parameters
+    ----------
+    metrics : dict
+        ``gold`` (``metrics/gold.json``), ``dev`` (``metrics/classifier.json``), ``test``
+        (``test/test.json``) and ``behaviour`` (``metrics/behaviour.json``).
+
+    Returns
+    -------
+    dict
+        ``kappa_pooled``, ``kappa_test``; on test: ``macro_f_one`` (types with 10 or more
+        positives), ``micro_f_one``, the baselines' macro-F1 (``keyword_macro_f_one``,
+        ``weak_macro_f_one``, ``old_model_macro_f_one``), the margins over them with intervals
+        (``gain_over_keywords`` ...), ``test_f_one_<type>`` per measurable type,
+        ``ood_false_alarm_rate``; on dev: ``dev_macro_f_one``, ``dev_macro_ap``; and
+        ``behaviour_pass_rate`` with ``behaviour_<test>_pass_rate``.
+    """
+    test, dev = metrics["test"], metrics["dev"]
+    measurable = metrics["test"]["targets"]["every_type_10plus"]["types"]
+    out: dict[str, object] = {
+        "kappa_pooled": float(metrics["gold"]["cohen_kappa_pooled"]),
+        "kappa_test": float(metrics["gold"]["cohen_kappa_test"]),
+        "macro_f_one": float(test["classifier"]["macro_measurable_f1"]),
+        "micro_f_one": float(test["classifier"]["micro_f1"]),
+        "keyword_macro_f_one": float(test["keyword_rules"]["macro_measurable_f1"]),
+        "weak_macro_f_one": float(test["weak_labels"]["macro_measurable_f1"]),
+        "old_model_macro_f_one": float(test["old_model"]["macro_measurable_f1"]),
+        "n_measurable_types": len(measurable),
+        "ood_false_alarm_rate": float(test["ood_false_alarm_rate"]),
+        "dev_macro_f_one": float(dev["classifier"]["macro_measurable_f1"]),
+        "dev_macro_ap": float(dev["classifier"]["average_precision"]["macro"]),
+        "behaviour_pass_rate": float(metrics["behaviour"]["pass_rate"]),
+    }
+    for name, key in (("keyword_rules", "keywords"), ("weak_labels", "weak_labels"), ("old_model", "old_model")):
+        gain = test["classifier_minus"][name]
+        for suffix in ("", "_ci_lower", "_ci_upper"):
+            out[f"gain_over_{key}{suffix}"] = float(gain[f"difference{suffix}"])
+    out.update({f"test_f_one_{t}": float(test["classifier"]["per_type_f1"][t]) for t in measurable})
+    out.update({f"behaviour_{k}_pass_rate": float(v) for k, v in metrics["behaviour"]["by_test"].items() if k != "all"})
+    return out
+
+
+def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
+    """Collect the study's findings from its tables.
+
+    Returns
+    -------
+    dict
+        ``share_<collection>_<type>`` (naive) and ``share_ppi_<collection>_<type>`` with its
+        ``_ci_lower``/``_ci_upper``; ``n_gold_random_<collection>``; per model term
+        ``sources_irr_<term>``, ``first_report_hr_<term>``, ``credibility_or_<term>`` with
+        intervals; ``<model>_n_obs`` and ``sources_dispersion_alpha``; the tests' counts of types
+        that differ (``n_types_<test>_differ`` on predicted labels, ``..._differ_ppi`` on PPI++);
+        the slowest outlet's lag; per word check ``word_check_<label>_<count>``; and the largest
+        change of a type coefficient under measurement error per model.
+    """
+    out: dict[str, object] = {}
+    shares = built["type_shares"]
+    for _, r in shares.iterrows():
+        key = f"{r['collection']}_{r['event_type']}"
+        out[f"share_{key}"] = float(r["share"])
+        for col in ("share_ppi", "share_ppi_ci_lower", "share_ppi_ci_upper"):
+            if not np.isnan(r[col]):
+                out[f"{col}_{key}"] = float(r[col])
+    for collection, n in shares.groupby("collection")["n_gold"].max().items():
+        out[f"n_gold_random_{collection}"] = int(n)
+    for name, prefix, col in (
+        ("model_sources", "sources_irr", "ratio"),
+        ("model_first_report", "first_report_hr", "ratio"),
+        ("model_credibility", "credibility_or", "ratio"),
+    ):
+        table = built[name]
+        for _, r in table[~table["term"].isin(["Intercept", "alpha"])].iterrows():
+            key = f"{prefix}_{term_slug(r['term'])}"
+            for suffix in ("", "_ci_lower", "_ci_upper"):
+                out[f"{key}{suffix}"] = float(r[f"{col}{suffix}"])
+            out[f"{key}_p_value"] = float(r["p_value"])
+    for _, r in built["model_fit"].iterrows():
+        out[f"{r['model']}_n_obs"] = int(r["n_obs"])
+        if not np.isnan(r["dispersion_alpha"]):
+            out[f"{r['model']}_dispersion_alpha"] = float(r["dispersion_alpha"])
+    for name in ("outlet_tests", "credibility_tests"):
+        test = built[name]
+        stem = name.removesuffix("_tests")
+        out[f"n_types_{stem}_differ"] = int((test["p_value_holm"] < 0.05).sum())
+        out[f"n_types_{stem}_differ_ppi"] = int((test["p_value_ppi_holm"] < 0.05).sum())
+        out[f"n_types_{stem}_tested_ppi"] = int(test["p_value_ppi_holm"].notna().sum())
+    lags = built["lag_by_outlet"]
+    if len(lags):
+        slow = lags.sort_values(["median_lag_days", "n_reports"], ascending=[False, False]).iloc[0]
+        out["slowest_outlet"] = str(slow["outlet"])
+        for col in ("median_lag_days", "q1_lag_days", "q3_lag_days"):
+            out[f"slowest_outlet_{col}"] = f"{float(slow[col]):.0f}"
+        out["n_negative_lag"] = int(lags["n_negative_lag"].sum())
+    for _, r in built["word_checks"].iterrows():
+        key = f"word_check_{term_slug(r['label'])}"
+        for col in ("n_docs", "n_with_words", "n_predicted", "n_gold", "n_gold_pos"):
+            out[f"{key}_{col}"] = int(r[col])
+    for model, part in built["measurement_error"].dropna(subset=["difference"]).groupby("model"):
+        worst = part.loc[part["difference"].abs().idxmax()]
+        out[f"measurement_{model}_largest_change"] = float(abs(worst["difference"]))
+        out[f"measurement_{model}_largest_change_term"] = str(worst["term"])
+        out[f"measurement_{model}_n_obs"] = int(part["n_obs"].iloc[0])
+    return out
+
+
+def term_slug(term: str) -> str:
+    """Turn a model term or label into a snake_case key.
+
+    >>> term_slug("C(country)[T.Syria]"), term_slug("log_deaths"), term_slug("Mosul offensive")
+    ('country_syria', 'log_deaths', 'mosul_offensive')
+    >>> term_slug("C(outlet_group, Treatment(reference='international_wire'))[T.gulf_owned]")
+    'outlet_group_gulf_owned'
+    """
+    if term.startswith("C("):
+        var = re.split(r"[,)]", term[2:])[0]
+        level = term[term.index("[T.") + 3 : -1] if "[T." in term else ""
+        term = f"{var}_{level}"
+    return re.sub(r"[^a-z0-9]+", "_", term.lower()).strip("_")

@@ -56,3 +56,20 @@ def test_hedged_claims_still_count_for_the_rules():
 )
 def test_rules_read_headline_gains_flight_and_background(lf, text, vote):
     assert rules.apply_lfs(pd.Series([text])).loc[0, lf] == vote
+
+
+def test_votes_in_one_pass_equal_each_function_in_turn():
+    # apply_lfs splits each text into clauses once and matches each cue once; every function
+    # called on its own must give the same vote
+    texts = [
+        "Troops captured the town. The army denied any defections, but rebels surrendered.",  # mixed clauses
+        "The army vowed to storm the city \n Shelling killed 4 civilians",  # modal cue, headline line break
+        "Two civilians were wounded when a roadside bomb went off",  # civilian paraphrase with harm
+        "Civilians fled the district",  # civilian paraphrase without harm
+        "R3504",  # no event content
+        "",  # empty
+        "Talks on a ceasefire; no deal was reached. Warplanes struck the market.",
+    ]
+    lfs = rules.labeling_functions()
+    one_by_one = pd.DataFrame([[lf(t) for lf in lfs] for t in texts], columns=[lf.name for lf in lfs], dtype="int8")
+    pd.testing.assert_frame_equal(rules.apply_lfs(pd.Series(texts)), one_by_one)

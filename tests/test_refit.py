@@ -8,7 +8,7 @@ import pytest
 from analysis.checks.refit import refit_on_dev
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.model.classifier import EventClassifier, train_classifier
+from analysis.model.classifier import EventClassifier, learnable_types, train_classifier
 from analysis.model.datasets import SET_COLUMNS
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
@@ -78,6 +78,34 @@ def test_train_classifier_tunes_on_dev_then_refits_on_train_and_dev(spec):
     assert refit.thresholds == kept.thresholds
     unseen = pd.Series(["Militants overran the far outpost"])
     assert refit.predict_proba(unseen).loc[0, "p_advance"] > kept.predict_proba(unseen).loc[0, "p_advance"]
+
+
+def test_train_classifier_gives_the_same_model_with_fits_at_once(spec):
+    # train.n_jobs runs the train-only fit and the refit in two worker processes: the saved
+    # model's probabilities, thresholds and dev probabilities must not depend on it
+    train = _set("t", _rows(PLACES[:6]))
+    dev = _set("d", [(f"Militants overran the {p} outpost", {"advance": True}) for p in PLACES] + _rows(PLACES[6:]))
+    kwargs = {"spec": spec, "label_model": NO_RULES, "grid": threshold_grid(0.05), "seed": 1, "refit_on_dev": True}
+    serial, serial_thresholds, serial_dev = train_classifier(train, dev, n_jobs=1, **kwargs)
+    both, both_thresholds, both_dev = train_classifier(train, dev, n_jobs=2, **kwargs)
+    texts = pd.Series(["Militants overran the far outpost", "Warplanes struck the far district", "Officials met"])
+    pd.testing.assert_frame_equal(serial.predict_proba(texts), both.predict_proba(texts))
+    pd.testing.assert_frame_equal(serial_thresholds, both_thresholds)
+    pd.testing.assert_frame_equal(serial_dev, both_dev)
+    assert serial.thresholds == both.thresholds
+
+
+def test_learnable_types_need_positives_and_a_negative_per_fold(spec):
+    rows = _rows(PLACES)  # 8 airstrike, 8 advance, 8 with nothing
+    rows += [(f"Fighters in the {p} town surrendered", {"surrender": True}) for p in PLACES[:3]]  # 3 < min_positives
+    labels = _set("l", rows)
+    assert learnable_types(labels, spec) == ["advance", "airstrike"]
+    # every document positive: no negative for the calibration folds, so it cannot be learned either
+    everywhere = labels.assign(clash=True)
+    assert "clash" not in learnable_types(everywhere, spec)
+    # a missing label (NaN) counts neither way: 3 known positives of clash are too few
+    unknown = labels.assign(clash=[True] * 3 + [None] * (len(labels) - 3))
+    assert "clash" not in learnable_types(unknown, spec)
 
 
 def test_refit_on_dev_scores_learned_types_on_halves_of_dev(spec):

@@ -176,7 +176,7 @@ def build(
     ]
     frame = frame[~(merged | conflict)]
     reports = event_reports(frame, collection=collection)
-    headlines = reports.groupby("doc_id", sort=False)[["headline", "informative"]].apply(_document_headlines)
+    headlines = _document_headlines(reports)
     # a list, not Series.map: an empty chunk (every row outside the window) must stay text
     text = pd.Series([" \n ".join(headlines.get(d, [])) for d in frame["doc_id"]], index=frame.index, dtype=object)
     frame = frame.assign(text=text.to_numpy())
@@ -215,15 +215,21 @@ def build(
     return documents, reports, pd.concat(ledger, ignore_index=True)
 
 
-def _document_headlines(reports: pd.DataFrame) -> list[str]:
-    """Return the distinct headlines that make an event document's text, in report order.
+def _document_headlines(reports: pd.DataFrame) -> dict[str, list[str]]:
+    """Return, per event document, the distinct headlines that make its text, in report order.
 
     Bare codes and place names ("R3504", "Tanak neighbourhood, West Mosul") are left out
-    when the event has at least one informative headline; they stay in ``reports``.
+    when the event has at least one informative headline; they stay in ``reports``. An
+    event with no non-empty headline has no entry.
     """
-    informative = reports.loc[reports["informative"], "headline"]
-    chosen = informative if len(informative) else reports["headline"]
-    return list(dict.fromkeys(h for h in chosen if h))
+    # one pass over plain lists: a groupby-apply costs a pandas call per event
+    any_informative = reports.groupby("doc_id", sort=False)["informative"].transform("any")
+    chosen = reports[reports["informative"] | ~any_informative]
+    out: dict[str, dict[str, None]] = {}
+    for doc_id, headline in zip(chosen["doc_id"], chosen["headline"], strict=True):
+        if headline:
+            out.setdefault(doc_id, {})[headline] = None
+    return {doc_id: list(h) for doc_id, h in out.items()}
 
 
 def plausible_date(text: pd.Series, *, first_year: int = 1946, last_year: int = 2030) -> pd.Series:

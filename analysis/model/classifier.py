@@ -11,6 +11,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -41,6 +42,19 @@ def calibrated_model(spec: ModelSpec, *, seed: int) -> CalibratedClassifierCV:
     else:
         base = LogisticRegression(C=spec.c, class_weight=spec.class_weight, max_iter=2000, random_state=seed)
     return CalibratedClassifierCV(base, method=spec.calibration, cv=folds)
+
+
+def learnable_types(labels: pd.DataFrame, spec: ModelSpec) -> list[str]:
+    """Return the types ``labels`` can teach a model, in codebook order; the others back off to the rules.
+
+    A type needs ``spec.min_positives`` known positives, and a negative per calibration fold.
+    """
+    out = []
+    for t in EVENT_TYPES:
+        y = labels[t].dropna().astype(int)
+        if y.sum() >= spec.min_positives and len(y) - y.sum() >= spec.calibration_folds:
+            out.append(t)
+    return out
 
 
 class EventClassifier:
@@ -101,13 +115,14 @@ class EventClassifier:
         every_lf = [lf.name for lf in labeling_functions()]
         self.label_model = label_model or {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": every_lf}
         self.models_: dict[str, object] = {}
+        learnable = learnable_types(labels, self.spec)
         for t in tqdm(self.event_types, desc="train", leave=False, disable=None):
-            known = labels[t].notna().to_numpy()
-            y = labels[t][known].to_numpy().astype(int)
             if learn is not None and t not in learn:
                 self.models_[t] = "rules"
                 continue
-            if y.sum() < self.spec.min_positives or len(y) - y.sum() < self.spec.calibration_folds:
+            known = labels[t].notna().to_numpy()
+            y = labels[t][known].to_numpy().astype(int)
+            if t not in learnable:
                 self.models_[t] = "rules"
                 log.warning(
                     "%s: %d training positives (< %d); backing off to the rules",
@@ -153,6 +168,16 @@ class EventClassifier:
         new = EventClassifier(self.spec, seed=self.seed).fit(
             texts, labels, sample_weight=sample_weight, label_model=self.label_model, learn=self.learned_types()
         )
+        return self.handover(new)
+
+    def handover(self, new: EventClassifier) -> EventClassifier:
+        """Give ``new`` (fitted with this one's spec, label model and learned types) this one's thresholds.
+
+        Raises
+        ------
+        DataError
+            If ``new`` could not learn every type this one learned.
+        """
         if new.learned_types() != self.learned_types():
             lost = sorted(set(self.learned_types()) - set(new.learned_types()))
             raise DataError(f"refit: too few training positives to learn {lost} again; its thresholds would not fit")
@@ -203,7 +228,8 @@ class EventClassifier:
         Returns
         -------
         DataFrame
-            One row per type: ``event_type``, ``threshold``, ``dev_f1``, ``n_pos_dev``.
+            One row per type: ``event_type``, ``model`` (``learned``, or ``rules`` for a type
+            that backs off to the weak-label rules), ``threshold``, ``dev_f1``, ``n_pos_dev``.
         """
         rows = []
         learned = self.learned_types()
@@ -216,7 +242,13 @@ class EventClassifier:
                 best_f1 = float(f1_by_threshold(proba[f"p_{t}"].to_numpy(), y, grid=np.array([best_th]))[0])
             self.thresholds[t] = round(best_th, 4)
             rows.append(
-                {"event_type": t, "threshold": self.thresholds[t], "dev_f1": best_f1, "n_pos_dev": int(y.sum())}
+                {
+                    "event_type": t,
+                    "model": "learned" if t in learned else "rules",
+                    "threshold": self.thresholds[t],
+                    "dev_f1": best_f1,
+                    "n_pos_dev": int(y.sum()),
+                }
             )
         return pd.DataFrame(rows)
 
@@ -249,12 +281,15 @@ def train_classifier(
     grid: np.ndarray,
     refit_on_dev: bool,
     seed: int,
-) -> tuple[EventClassifier, pd.DataFrame]:
+    n_jobs: int = 1,
+) -> tuple[EventClassifier, pd.DataFrame, pd.DataFrame]:
     """Fit on the training set, tune per-type thresholds on dev, and optionally refit on train + dev.
 
     The refit keeps the thresholds tuned for the train-only model and learns the same
     types: dev's documents then also serve as training data, as the ``refit_on_dev``
-    stage checks on halves of dev.
+    check shows on halves of dev. The refit needs only the types the train-only model
+    learns (:func:`learnable_types` of ``train``), not its thresholds, so the two fits can
+    run at once.
 
     Parameters
     ----------
@@ -270,23 +305,39 @@ def train_classifier(
         Refit on train + dev after tuning (``train.refit_on_dev``).
     seed : int
         Seed of the linear models and calibration folds.
+    n_jobs : int
+        Fits run at once (worker processes): the train-only fit and the refit. Each
+        fitted model comes back whole, so the saved model does not depend on it.
 
     Returns
     -------
     tuple
         The fitted :class:`EventClassifier`; the thresholds table of
-        :meth:`EventClassifier.tune_thresholds` (``event_type``, ``threshold``, ``dev_f1``,
-        ``n_pos_dev``; ``dev_f1`` is the train-only model's); and the train-only model's dev
+        :meth:`EventClassifier.tune_thresholds` (``event_type``, ``model``, ``threshold``,
+        ``dev_f1``, ``n_pos_dev``; ``dev_f1`` is the train-only model's); and the train-only model's dev
         probabilities (``doc_id`` and ``p_<type>``), which the dev scores use, since the saved
         model may have seen dev.
     """
-    model = EventClassifier(spec, seed=seed).fit(
-        train["text"], train, sample_weight=train["weight"].to_numpy(), label_model=label_model
+    fits = [(train, None)]
+    if refit_on_dev:
+        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True, kind="stable")
+        log.info("fitting on train, and on train + dev: %d documents (%d from dev)", len(both), len(dev))
+        fits.append((both, learnable_types(train, spec)))
+    fitted = Parallel(n_jobs=min(n_jobs, len(fits)))(
+        delayed(_fit)(frame, spec=spec, seed=seed, label_model=label_model, learn=learn) for frame, learn in fits
     )
+    model = fitted[0]
     dev_proba = model.predict_proba(dev["text"])
     thresholds = model.tune_thresholds(dev_proba, dev, grid=grid)
     if refit_on_dev:
-        both = pd.concat([train, dev], ignore_index=True).sort_values("doc_id", ignore_index=True, kind="stable")
-        log.info("refitting on train + dev: %d documents (%d from dev)", len(both), len(dev))
-        model = model.refit(both["text"], both, sample_weight=both["weight"].to_numpy())
+        model = model.handover(fitted[1])
     return model, thresholds, pd.concat([dev[["doc_id"]], dev_proba.round(6)], axis=1)
+
+
+def _fit(
+    frame: pd.DataFrame, *, spec: ModelSpec, seed: int, label_model: dict, learn: list[str] | None
+) -> EventClassifier:
+    """One fit of :func:`train_classifier` (run in a worker process)."""
+    return EventClassifier(spec, seed=seed).fit(
+        frame["text"], frame, sample_weight=frame["weight"].to_numpy(), label_model=label_model, learn=learn
+    )

@@ -143,14 +143,16 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class TrainParams(ModelSpec):
-    """The ``train`` section: the model (:class:`ModelSpec`) plus threshold tuning and the refit."""
+    """The ``train`` section: the model (:class:`ModelSpec`) plus threshold tuning, the refit, and its processes."""
 
     threshold_step: float
     refit_on_dev: bool
+    n_jobs: int  # fits at once (processes): the train-only fit and the refit on train + dev
 
     def __post_init__(self) -> None:
         super().__post_init__()
         check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
+        check(self.n_jobs >= 1, "train.n_jobs", f"must be >= 1, got {self.n_jobs}")
 
     def spec(self) -> ModelSpec:
         """Return the model fields alone, as the classifier keeps them."""

@@ -6,7 +6,6 @@ import pandas as pd
 
 from analysis import engine, paths
 from analysis.io import write_json, write_table, write_text
-from analysis.model import persist
 from analysis.params import load_params
 from analysis.stages._common import run
 from analysis.study import analyses, headline, inference, report, style
@@ -38,8 +37,8 @@ def main() -> None:
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=captions[name], float_format="{:.3f}")
     scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
-    model = persist.load(paths.MODEL)
-    rules = [t for t in model.event_types if t not in model.learned_types()]  # types left to the rules
+    thresholds = pd.read_csv(paths.THRESHOLDS.with_suffix(".csv"))
+    rules = thresholds.loc[thresholds["model"] == "rules", "event_type"].tolist()  # types left to the rules
     drawn = report.study_figures(
         labelled,
         reports,

@@ -24,11 +24,15 @@ def main() -> None:
         grid=threshold_grid(params.threshold_step),
         refit_on_dev=params.refit_on_dev,
         seed=load_params("base").seed,
+        n_jobs=params.n_jobs,
     )
     persist.save(paths.MODEL, model)
     write_parquet(paths.DEV_PREDICTIONS, dev_proba)
     write_table(
-        paths.THRESHOLDS, thresholds, caption="Decision thresholds tuned on the dev split.", float_format="{:.3f}"
+        paths.THRESHOLDS,
+        thresholds,
+        caption="Decision thresholds tuned on the dev split (rules: the type backs off to the weak-label rules).",
+        float_format="{:.3f}",
     )
     write_table(
         paths.TOP_FEATURES,

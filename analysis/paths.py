@@ -66,7 +66,8 @@ DATASET_METRICS = METRICS / "datasets.json"
 OOD_RAW = RAW / "ood"
 
 # train
-MODEL = MODELS / "event_classifier.skops"
+MODEL = MODELS / "event_classifier.skops"  # skops; the encoder family writes safetensors here (persist.load tells)
+TRAINING_LABELS = PROCESSED / "training_labels.parquet"  # the labels the model learned from (distilled: the encoder's)
 DEV_PREDICTIONS = PROCESSED / "dev_predictions.parquet"  # the train-only model on dev, before any refit
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
@@ -142,6 +143,8 @@ CHECKS = DATA / "checks"
 SUPPLEMENT_ON_DEV = CHECKS / "tables" / "supplement_on_dev"
 REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
 ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
+FAMILY_ON_DEV = CHECKS / "tables" / "family_on_dev"
+FAMILY_ON_DEV_TYPES = CHECKS / "tables" / "family_on_dev_types"
 CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
 
 # the external yardstick (benchmarks/dvc.yaml)
@@ -149,6 +152,8 @@ BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
 BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
 BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
 BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
+BENCHMARK_FINETUNE_RESULTS = REPORTING / "benchmark" / "finetune_results.csv"  # the fine-tuned encoder family
+BENCHMARK_FAMILIES = REPORTING / "benchmark" / "tables" / "benchmark_families"
 
 # the scale benchmark (benchmarks/bench_scale.py; a script, not a DVC stage)
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...

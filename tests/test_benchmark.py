@@ -102,14 +102,15 @@ def test_a_missing_extra_is_a_one_line_error(monkeypatch):
 
 
 def test_the_study_pipeline_never_imports_the_encoder():
-    # the extra is optional: no study stage (nor classify) may load the encoder. (PyTorch
-    # itself is not checked: scikit-learn's array-API layer imports it whenever installed.)
+    # with the linear family, no study stage (nor classify) may load the encoder's libraries:
+    # the encoder and distilled families import them only when they run. (PyTorch itself is
+    # not checked: scikit-learn's array-API layer imports it whenever installed.)
     stages = ["acquire", "clean", "gold", "weak_label", "features", "train", "evaluate", "predict", "report"]
     code = (
         "import sys, importlib\n"
         + "".join(f"importlib.import_module('analysis.stages.{s}')\n" for s in stages)
         + "importlib.import_module('analysis.model.classify')\n"
-        + "bad = [m for m in ('sentence_transformers', 'transformers', 'analysis.model.embeddings') if m in sys.modules]\n"
+        + "bad = [m for m in ('sentence_transformers', 'transformers') if m in sys.modules]\n"
         + "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -158,3 +159,29 @@ def test_encoder_on_study_dev_refuses_params_it_cannot_use(monkeypatch, change, 
     monkeypatch.setattr(stage, "load_params", lambda section: bench if section == "benchmark" else real(section))
     with pytest.raises(ParamsError, match=message):
         stage.main()
+
+
+@pytest.mark.skipif(not HAS_EXTRA, reason="the optional embeddings extra is not installed")
+def test_the_fine_tuned_family_scores_once_and_is_chosen_on_dev():
+    from analysis.yardstick import finetune
+
+    # a brisk fine-tune on 16 sentences: dev and test are scored with the published metric
+    spec = dataclasses.replace(
+        load_params("train").encoder, max_tokens=16, max_passages=1, epochs=2, batch_size=4, learning_rate=5e-4
+    )
+    result = finetune.run_task_finetuned(BINARY, _splits(), spec=spec, max_train=12, seed=1, threshold_step=0.05)
+    # at most 12 of the 16 training sentences (max_train), every test sentence
+    assert 0 <= result["score"] <= 100 and 0 <= result["dev_score"] <= 100
+    assert (result["n_train"], result["n_test"]) == (12, 16)
+    # the family table takes the encoder only when its dev score is higher (ties stay linear)
+    tasks = {
+        "t": dataclasses.replace(
+            BINARY, published={"bert_base_uncased": 80, "bert_base_cased": 81, "conflibert_best": 85}
+        )
+    }
+    linear = pd.DataFrame([{"task": "t", "score": 70.0, "dev_score": 75.0, "train_seconds": 1, "inference_seconds": 1}])
+    for dev, chosen, score in ((75.0, "linear", 70.0), (90.0, "encoder", 84.0)):
+        enc = pd.DataFrame([{"task": "t", "score": 84.0, "dev_score": dev, "train_seconds": 5, "inference_seconds": 1}])
+        row = finetune.family_table(linear, enc, tasks).iloc[0]
+        assert (row["chosen"], row["score"]) == (chosen, score)
+    assert bool(row["within_2_of_conflibert"]) and bool(row["ahead_of_bert_base"])

@@ -26,7 +26,7 @@ def test_load_refuses_missing_and_foreign_files(tmp_path):
     with pytest.raises(DataError, match="model file not found"):
         persist.load(tmp_path / "absent.skops")
     (tmp_path / "bad.skops").write_bytes(b"not a zip")
-    with pytest.raises(DataError, match="not a skops model file"):
+    with pytest.raises(DataError, match="neither a skops nor a safetensors model file"):
         persist.load(tmp_path / "bad.skops")
 
 

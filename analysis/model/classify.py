@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from analysis.codebook import EVENT_TYPES, format_labels
 from analysis.corpus import readers
@@ -284,10 +285,12 @@ def write_output(
     counts = dict.fromkeys(STATUSES, 0)
 
     def counted(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        for chunk in chunks:
-            for status, n in chunk["status"].value_counts().items():
-                counts[status] += int(n)
-            yield chunk
+        with tqdm(desc="classify", unit="doc", leave=False, disable=None) as bar:  # on stderr, never in the output
+            for chunk in chunks:
+                for status, n in chunk["status"].value_counts().items():
+                    counts[status] += int(n)
+                bar.update(len(chunk))
+                yield chunk
 
     if fmt == "parquet":
         write_parquet_chunks(Path(destination), counted(results))

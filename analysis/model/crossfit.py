@@ -20,6 +20,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from analysis.codebook import EVENT_TYPES
+from analysis.errors import DataError
 from analysis.model.classifier import EventClassifier
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,24 @@ def cross_fitted(
     parts = Parallel(n_jobs=min(n_jobs, folds))(delayed(_predict_fold)(k, h, fitted, model) for k, h in enumerate(held))
     out = pd.concat(parts).set_index("doc_id").loc[documents["doc_id"]].reset_index()
     return out[["doc_id", "fold", *EVENT_TYPES, *(f"p_{t}" for t in EVENT_TYPES)]]
+
+
+def with_labels(train: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Return the training set with the labels the saved model learned from (``train`` writes them).
+
+    Returns
+    -------
+    DataFrame
+        ``train``, its type columns replaced row by row from ``labels`` (``doc_id`` and the types).
+
+    Raises
+    ------
+    DataError
+        If ``labels`` is not one row per row of ``train``, in the same order.
+    """
+    if not labels["doc_id"].equals(train["doc_id"]):
+        raise DataError("training labels: not one row per training-set row, in order; re-run `dvc repro train`")
+    return train.assign(**{t: labels[t].array for t in EVENT_TYPES})  # .array keeps the nullable booleans
 
 
 def _predict_fold(k: int, held: pd.DataFrame, fitted: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:

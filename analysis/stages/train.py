@@ -1,4 +1,4 @@
-"""Stage ``train``: fit the classifier on the training set, tune per-type thresholds on dev, refit on both."""
+"""Stage ``train``: fit the model family (``train.family``), tune per-type thresholds on dev, refit on both."""
 
 import json
 
@@ -7,16 +7,16 @@ import pandas as pd
 from analysis import paths
 from analysis.io import write_parquet, write_table
 from analysis.model import persist
-from analysis.model.classifier import train_classifier
+from analysis.model.families import train_model
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 from analysis.stages._common import run
 
 
 def main() -> None:
-    """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save with skops."""
+    """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save securely."""
     params = load_params("train")
-    model, thresholds, dev_proba = train_classifier(
+    model, thresholds, dev_proba, training_labels = train_model(
         pd.read_parquet(paths.TRAIN_SET),
         pd.read_parquet(paths.DEV_SET),
         spec=params.spec(),
@@ -27,6 +27,7 @@ def main() -> None:
         n_jobs=params.n_jobs,
     )
     persist.save(paths.MODEL, model)
+    write_parquet(paths.TRAINING_LABELS, training_labels)
     write_parquet(paths.DEV_PREDICTIONS, dev_proba)
     write_table(
         paths.THRESHOLDS,

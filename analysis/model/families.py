@@ -1,0 +1,265 @@
+"""The model families of ``train.family``: linear, encoder (fine-tuned) and distilled.
+
+- ``linear``: :class:`analysis.model.classifier.EventClassifier`, calibrated linear models
+  over word and character n-grams and the rules' votes.
+- ``encoder``: :class:`EncoderClassifier`, the pinned small encoder fine-tuned on the gold
+  training documents (:mod:`analysis.model.encoder`), with per-type thresholds tuned on dev.
+- ``distilled``: the linear model, trained where the weak pool's labels come from the
+  fine-tuned encoder instead of the rules. It predicts at the linear model's speed.
+
+Every family keeps the same interface (``predict_proba``, ``thresholds``, ``refit``, the
+back-off of rare types to the rules), so evaluation, prediction and the study do not
+branch on it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import DataError
+from analysis.labels.combine import apply_label_model
+from analysis.labels.functions import apply_lfs, labeling_functions
+from analysis.model import encoder as enc
+from analysis.model.classifier import EventClassifier, learnable_types, train_classifier
+from analysis.params import EncoderSpec, ModelSpec
+
+log = logging.getLogger(__name__)
+
+ENCODER_FORMAT = "analysis.encoder_classifier/1"  # the metadata tag of an encoder model file
+
+
+class EncoderClassifier(EventClassifier):
+    """The fine-tuned encoder as an event classifier: learned types from the encoder, rare ones from the rules.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The model fields; ``spec.encoder`` says how to fine-tune.
+    seed : int
+        Seed of the shuffles, the dropout and the new head.
+    """
+
+    def fit(
+        self,
+        texts: pd.Series,
+        labels: pd.DataFrame,
+        *,
+        sample_weight: np.ndarray | None = None,
+        label_model: dict | None = None,
+        learn: list[str] | None = None,
+    ) -> EncoderClassifier:
+        """Fine-tune on the gold rows of ``labels`` (all rows when it has no ``source`` column).
+
+        ``spec.encoder.max_extra`` weakly labelled and out-of-domain rows (a seeded sample)
+        join them; an out-of-domain row teaches only the military types (its other labels are NaN). Types
+        back off to the rules as in :meth:`EventClassifier.fit`; a NaN label is left out of
+        the loss.
+        """
+        spec: EncoderSpec = self.spec.encoder
+        every_lf = [lf.name for lf in labeling_functions()]
+        self.label_model = label_model or {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": every_lf}
+        learnable = learnable_types(labels, self.spec) if learn is None else list(learn)
+        self.models_ = {t: ("encoder" if t in learnable else "rules") for t in self.event_types}
+        rows = _fine_tune_rows(labels, max_extra=spec.max_extra, seed=self.seed)
+        weight = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        log.info("fine-tuning %s on %d documents for %s", spec.name, len(rows), ", ".join(learnable))
+        self.net_, self.tokenizer_ = enc.fine_tune(
+            pd.Series(list(texts)).iloc[rows],
+            labels[learnable].iloc[rows].to_numpy(dtype=float, na_value=np.nan),
+            sample_weight=weight[rows],
+            name=spec.name,
+            max_tokens=spec.max_tokens,
+            max_passages=spec.max_passages,
+            epochs=spec.epochs,
+            batch_size=spec.batch_size,
+            learning_rate=spec.learning_rate,
+            threads=spec.threads,
+            seed=self.seed,
+        )
+        return self
+
+    def learned_types(self) -> list[str]:
+        """Return the types the encoder learned, in codebook order (the others back off to the rules)."""
+        return [t for t in self.event_types if self.models_[t] != "rules"]
+
+    def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
+        """Return probabilities, one column ``p_<type>`` per type (the back-off types' are 0 or 1)."""
+        spec: EncoderSpec = self.spec.encoder
+        learned = self.learned_types()
+        logits = enc.predict_logits(
+            list(texts),
+            net=self.net_,
+            tokenizer=self.tokenizer_,
+            max_tokens=spec.max_tokens,
+            max_passages=spec.max_passages,
+            threads=spec.threads,
+        )
+        proba = dict(zip(learned, enc.sigmoid(logits).T, strict=True))
+        if len(learned) < len(self.event_types):
+            weak = apply_label_model(apply_lfs(pd.Series(list(texts))), self.label_model)
+            proba.update({t: weak[t].to_numpy(dtype=float) for t in self.event_types if t not in learned})
+        return pd.DataFrame({f"p_{t}": proba[t] for t in self.event_types}, index=texts.index)
+
+    def refit(
+        self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
+    ) -> EncoderClassifier:
+        """Return a new encoder fine-tuned on other data that keeps this one's learned types and thresholds."""
+        new = EncoderClassifier(self.spec, seed=self.seed).fit(
+            texts, labels, sample_weight=sample_weight, label_model=self.label_model, learn=self.learned_types()
+        )
+        return self.handover(new)
+
+    def top_features(self, *, n: int) -> pd.DataFrame:
+        """Return an empty frame (an encoder has no n-gram weights) with the linear family's columns."""
+        return pd.DataFrame(columns=["event_type", "rank", "feature", "weight"])
+
+    def state(self) -> tuple[dict, dict]:
+        """Return the tensors and the metadata that :func:`analysis.model.persist.save` writes as safetensors."""
+        tensors = {k: v.detach().contiguous() for k, v in self.net_.state_dict().items()}
+        meta = {
+            "format": ENCODER_FORMAT,
+            "spec": _spec_dict(self.spec),
+            "seed": self.seed,
+            "models": self.models_,
+            "thresholds": self.thresholds,
+            "label_model": self.label_model,
+        }
+        return tensors, {"analysis": json.dumps(meta, sort_keys=True)}
+
+    @classmethod
+    def from_state(cls, tensors: dict, metadata: dict) -> EncoderClassifier:
+        """Rebuild a saved encoder classifier (the inverse of :meth:`state`)."""
+        meta = json.loads(metadata["analysis"])
+        spec = ModelSpec(**{**meta["spec"], "encoder": EncoderSpec(**meta["spec"]["encoder"])})
+        model = cls(spec, seed=meta["seed"])
+        model.models_, model.thresholds, model.label_model = meta["models"], meta["thresholds"], meta["label_model"]
+        _, transformers = enc._torch()
+        model.tokenizer_ = transformers.AutoTokenizer.from_pretrained(str(enc.encoder_dir(spec.encoder.name)))
+        model.net_ = enc.build_network(spec.encoder.name, len(model.learned_types()), seed=model.seed)
+        model.net_.load_state_dict(tensors)
+        model.net_.eval()
+        return model
+
+
+def load_encoder_file(path, data: bytes) -> EncoderClassifier:
+    """Load an encoder model file (safetensors bytes ``data``), or raise one line saying why not.
+
+    :func:`analysis.model.persist.load` calls it for a model file that is not a skops archive.
+
+    Raises
+    ------
+    DataError
+        Not a safetensors file, not an event classifier's, or PyTorch is missing.
+    """
+    try:  # safetensors: 8 bytes of header length, then a JSON header
+        header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
+        metadata = header.get("__metadata__") or {}
+    except (ValueError, AttributeError) as exc:
+        raise DataError(f"{path}: neither a skops nor a safetensors model file ({exc})") from None
+    if ENCODER_FORMAT not in metadata.get("analysis", ""):
+        raise DataError(f"{path}: a safetensors file, but not an event classifier ({ENCODER_FORMAT})")
+    try:
+        from safetensors.torch import load as load_tensors
+    except ImportError as exc:
+        raise DataError(f"{path}: an encoder model file needs PyTorch ({exc.name} is missing)") from None
+    return EncoderClassifier.from_state(load_tensors(data), metadata)
+
+
+def _spec_dict(spec: ModelSpec) -> dict:
+    """Return the spec as plain JSON types (the encoder's settings nested)."""
+    out = {f: getattr(spec, f) for f in ModelSpec.__dataclass_fields__}
+    out["encoder"] = {f: getattr(spec.encoder, f) for f in EncoderSpec.__dataclass_fields__}
+    return out
+
+
+def _fine_tune_rows(labels: pd.DataFrame, *, max_extra: int, seed: int) -> np.ndarray:
+    """Positions of the rows to fine-tune on: every gold row, and ``max_extra`` other rows at most (seeded)."""
+    if "source" not in labels:
+        return np.arange(len(labels))
+    source = labels["source"].to_numpy()
+    extra = np.flatnonzero(source != "gold")
+    if len(extra) > max_extra:
+        extra = np.sort(np.random.default_rng(seed).choice(extra, size=max_extra, replace=False))
+    return np.sort(np.concatenate([np.flatnonzero(source == "gold"), extra]))
+
+
+def train_encoder(
+    train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, label_model: dict, grid: np.ndarray, seed: int
+) -> tuple[EncoderClassifier, pd.DataFrame, pd.DataFrame]:
+    """Fine-tune on the training set's gold rows and tune per-type thresholds on dev.
+
+    The encoder is not refitted on train + dev (``train.refit_on_dev`` applies to the linear
+    fits): a second fine-tune would double the stage's time.
+
+    Returns
+    -------
+    tuple
+        As :func:`analysis.model.classifier.train_classifier`: the model; the thresholds
+        (``event_type``, ``model``, ``threshold``, ``dev_f1``, ``n_pos_dev``); and the dev
+        probabilities (``doc_id`` and ``p_<type>``).
+    """
+    model = EncoderClassifier(spec, seed=seed).fit(
+        train["text"], train, sample_weight=train["weight"].to_numpy(), label_model=label_model
+    )
+    dev_proba = model.predict_proba(dev["text"])
+    thresholds = model.tune_thresholds(dev_proba, dev, grid=grid)
+    return model, thresholds, pd.concat([dev[["doc_id"]], dev_proba.round(6)], axis=1)
+
+
+def distilled_labels(train: pd.DataFrame, teacher: EncoderClassifier) -> pd.DataFrame:
+    """Return the training set with the weak rows' learned-type labels replaced by the teacher's predictions.
+
+    Gold rows, out-of-domain negatives and the back-off types keep their labels.
+
+    Returns
+    -------
+    DataFrame
+        ``train``, same rows and columns.
+    """
+    out = train.copy()
+    weak = (out["source"] == "weak").to_numpy()
+    learned = teacher.learned_types()
+    if weak.any():
+        predicted = teacher.predict(out.loc[weak, "text"])
+        out.loc[weak, learned] = predicted[learned].to_numpy()
+        log.info("distilled labels for %d weak documents: %s", int(weak.sum()), predicted[learned].sum().to_dict())
+    return out
+
+
+def train_model(
+    train: pd.DataFrame,
+    dev: pd.DataFrame,
+    *,
+    spec: ModelSpec,
+    label_model: dict,
+    grid: np.ndarray,
+    refit_on_dev: bool,
+    seed: int,
+    n_jobs: int = 1,
+) -> tuple[EventClassifier, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Train the family of ``spec.family``, tune its thresholds on dev.
+
+    Returns
+    -------
+    tuple
+        The model, its thresholds table and dev probabilities (as
+        :func:`analysis.model.classifier.train_classifier`), and the training labels it
+        learned from: ``doc_id`` and one boolean (or NaN) column per type, one row per row of
+        ``train`` (the distilled family's weak rows carry the encoder's labels).
+    """
+    linear = {"label_model": label_model, "grid": grid, "refit_on_dev": refit_on_dev, "seed": seed, "n_jobs": n_jobs}
+    if spec.family == "encoder":
+        model, thresholds, dev_proba = train_encoder(
+            train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed
+        )
+    elif spec.family == "distilled":
+        teacher, _, _ = train_encoder(train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed)
+        train = distilled_labels(train, teacher)
+        model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
+    else:
+        model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
+    return model, thresholds, dev_proba, train[["doc_id", *model.event_types]]

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from analysis.errors import ParamsError
 from analysis.model.embeddings import INSTALL_HINT, encoder_dir
+from analysis.params import EncoderSpec
 
 log = logging.getLogger(__name__)
 
@@ -117,20 +118,7 @@ def setup(*, threads: int, seed: int):
     return torch
 
 
-def fine_tune(
-    texts: pd.Series,
-    labels: np.ndarray,
-    *,
-    sample_weight: np.ndarray,
-    name: str,
-    max_tokens: int,
-    max_passages: int,
-    epochs: int,
-    batch_size: int,
-    learning_rate: float,
-    threads: int,
-    seed: int,
-):
+def fine_tune(texts: pd.Series, labels: np.ndarray, *, sample_weight: np.ndarray, spec: EncoderSpec, seed: int):
     """Fine-tune the encoder and a multi-label head on ``texts``.
 
     Parameters
@@ -141,17 +129,20 @@ def fine_tune(
         1, 0, or NaN where a label is unknown (that cell is left out of the loss).
     sample_weight : ndarray
         Per-text weights of the loss.
+    spec : EncoderSpec
+        The encoder, passages, epochs, batch size, learning rate and threads (``train.encoder``).
 
     Returns
     -------
     tuple
         The fitted network (in eval mode) and its tokenizer.
     """
-    torch = setup(threads=threads, seed=seed)
+    torch = setup(threads=spec.threads, seed=seed)
     _, transformers = _torch()
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir(name)))
-    psg = passages(texts, tokenizer=tokenizer, max_tokens=max_tokens, max_passages=max_passages)
-    net = build_network(name, labels.shape[1], seed=seed)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir(spec.name)))
+    psg = passages(texts, tokenizer=tokenizer, max_tokens=spec.max_tokens, max_passages=spec.max_passages)
+    net = build_network(spec.name, labels.shape[1], seed=seed)
+    epochs, batch_size, learning_rate = spec.epochs, spec.batch_size, spec.learning_rate
     known = torch.as_tensor(~np.isnan(labels), dtype=torch.float32)
     target = torch.as_tensor(np.nan_to_num(labels), dtype=torch.float32)
     weight = torch.as_tensor(sample_weight, dtype=torch.float32)
@@ -187,15 +178,13 @@ def fine_tune(
     return net, tokenizer
 
 
-def predict_logits(
-    texts, *, net, tokenizer, max_tokens: int, max_passages: int, batch_size: int = 64, threads: int
-) -> np.ndarray:
+def predict_logits(texts, *, net, tokenizer, spec: EncoderSpec, batch_size: int = 64) -> np.ndarray:
     """Each text's logits (n_texts, n_outputs): the largest over its passages, read in length-sorted batches.
 
     Sorting passages by length keeps padding small, so short headlines go fast.
     """
-    torch = setup(threads=threads, seed=0)
-    psg = passages(texts, tokenizer=tokenizer, max_tokens=max_tokens, max_passages=max_passages)
+    torch = setup(threads=spec.threads, seed=0)
+    psg = passages(texts, tokenizer=tokenizer, max_tokens=spec.max_tokens, max_passages=spec.max_passages)
     order = np.argsort([len(p) for p in psg.ids], kind="stable")
     logits = np.zeros((len(psg.ids), net.head.out_features), dtype=np.float32)
     with torch.inference_mode():

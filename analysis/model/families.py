@@ -71,13 +71,7 @@ class EncoderClassifier(EventClassifier):
             pd.Series(list(texts)).iloc[rows],
             labels[learnable].iloc[rows].to_numpy(dtype=float, na_value=np.nan),
             sample_weight=weight[rows],
-            name=spec.name,
-            max_tokens=spec.max_tokens,
-            max_passages=spec.max_passages,
-            epochs=spec.epochs,
-            batch_size=spec.batch_size,
-            learning_rate=spec.learning_rate,
-            threads=spec.threads,
+            spec=spec,
             seed=self.seed,
         )
         return self
@@ -88,16 +82,8 @@ class EncoderClassifier(EventClassifier):
 
     def predict_proba(self, texts: pd.Series) -> pd.DataFrame:
         """Return probabilities, one column ``p_<type>`` per type (the back-off types' are 0 or 1)."""
-        spec: EncoderSpec = self.spec.encoder
         learned = self.learned_types()
-        logits = enc.predict_logits(
-            list(texts),
-            net=self.net_,
-            tokenizer=self.tokenizer_,
-            max_tokens=spec.max_tokens,
-            max_passages=spec.max_passages,
-            threads=spec.threads,
-        )
+        logits = enc.predict_logits(list(texts), net=self.net_, tokenizer=self.tokenizer_, spec=self.spec.encoder)
         proba = dict(zip(learned, enc.sigmoid(logits).T, strict=True))
         if len(learned) < len(self.event_types):
             weak = apply_label_model(apply_lfs(pd.Series(list(texts))), self.label_model)

@@ -35,20 +35,9 @@ def _targets(kind: str, y: np.ndarray, n_classes: int) -> np.ndarray:
 def _fine_tuned(texts, targets, *, spec: EncoderSpec, seed: int):
     """Fine-tune on ``texts``; return a function giving the logits of new texts."""
     net, tokenizer = enc.fine_tune(
-        pd.Series(list(texts)),
-        targets,
-        sample_weight=np.ones(len(targets)),
-        name=spec.name,
-        max_tokens=spec.max_tokens,
-        max_passages=spec.max_passages,
-        epochs=spec.epochs,
-        batch_size=spec.batch_size,
-        learning_rate=spec.learning_rate,
-        threads=spec.threads,
-        seed=seed,
+        pd.Series(list(texts)), targets, sample_weight=np.ones(len(targets)), spec=spec, seed=seed
     )
-    options = {"net": net, "tokenizer": tokenizer, "max_tokens": spec.max_tokens, "max_passages": spec.max_passages}
-    return lambda x: enc.predict_logits(list(x), threads=spec.threads, **options)
+    return lambda x: enc.predict_logits(list(x), net=net, tokenizer=tokenizer, spec=spec)
 
 
 def run_task_finetuned(

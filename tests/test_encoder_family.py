@@ -4,6 +4,7 @@ They fine-tune the real pinned encoder on a few hand-written sentences for one s
 epoch, so each fit takes seconds on CPU.
 """
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -17,7 +18,7 @@ from analysis.errors import DataError, ParamsError
 from analysis.model import crossfit, encoder, persist
 from analysis.model.datasets import SET_COLUMNS
 from analysis.model.embeddings import encoder_dir
-from analysis.model.families import EncoderClassifier, _fine_tune_rows, distilled_labels, train_model
+from analysis.model.families import EncoderClassifier, _fine_tune_rows, distilled_labels, refit_model, train_model
 from analysis.model.thresholds import threshold_grid
 from analysis.params import TrainParams, load_params
 
@@ -94,7 +95,8 @@ def test_fine_tuning_repeats_exactly(spec, fitted):
 
 
 def test_an_encoder_model_file_round_trips_byte_stably(fitted, tmp_path):
-    fitted.thresholds["airstrike"] = 0.42
+    fitted = copy.copy(fitted)  # the fixture is shared: change a copy's thresholds
+    fitted.thresholds = {**fitted.thresholds, "airstrike": 0.42}
     persist.save(tmp_path / "a", fitted)
     persist.save(tmp_path / "b", fitted)
     assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
@@ -129,7 +131,8 @@ def test_distilled_labels_replace_only_the_weak_rows(fitted):
         [("Warplanes struck the near district", {}), ("Officials met to plan", {"negotiation": True})],
         source="weak",
     )
-    fitted.thresholds["airstrike"] = 0.5
+    fitted = copy.copy(fitted)
+    fitted.thresholds = {**fitted.thresholds, "airstrike": 0.5}
     out = distilled_labels(pd.concat([gold, weak], ignore_index=True), fitted)
     assert not out.loc[0, "airstrike"]  # gold keeps its label
     assert out.loc[1, "airstrike"] and not out.loc[2, "airstrike"]  # weak rows take the teacher's
@@ -161,3 +164,18 @@ def test_bad_family_settings_are_one_line_errors(key, value, message):
     with pytest.raises(ParamsError, match=message) as err:
         build(TrainParams, section, "train")
     assert "\n" not in str(err.value)
+
+
+def test_a_distilled_model_refits_with_a_teacher_of_its_own(spec):
+    # the cross-fitted folds: the refit's teacher is fine-tuned on the refit's data alone, and
+    # the refit keeps the saved model's thresholds and learned types
+    distilled = dataclasses.replace(spec, family="distilled")
+    weak = _set("w", [(f"Jets bombed the {p} quarter", {}) for p in PLACES], source="weak")
+    train = pd.concat([_set("t", _rows(PLACES)), weak], ignore_index=True)
+    dev = _set("d", _rows(("far", "near")))
+    kwargs = {"label_model": NO_RULES, "grid": threshold_grid(0.05), "refit_on_dev": False, "seed": 1}
+    model, _, _, labels = train_model(train, dev, spec=distilled, **kwargs)
+    assert set(model.teacher_thresholds_) == set(EVENT_TYPES)
+    assert labels["doc_id"].tolist() == train["doc_id"].tolist()
+    refit = refit_model(model, train.iloc[2:].reset_index(drop=True))
+    assert refit.thresholds == model.thresholds and refit.learned_types() == model.learned_types()

@@ -22,6 +22,7 @@ from joblib import Parallel, delayed
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
 from analysis.model.classifier import EventClassifier
+from analysis.model.families import refit_model
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def _predict_fold(k: int, held: pd.DataFrame, fitted: pd.DataFrame, model: Event
     seen = fitted["text_group"].isin(held["text_group"]) | fitted["text"].isin(held["text"])
     train = fitted[~seen]
     log.info("cross-fitting fold %d: %d documents held out, fitted on %d", k + 1, len(held), len(train))
-    refit = model.refit(train["text"], train, sample_weight=train["weight"].to_numpy())
+    refit = refit_model(model, train)
     parts = []
     for start in range(0, len(held), BATCH):
         batch = held.iloc[start : start + BATCH]

@@ -166,7 +166,7 @@ def fine_tune(texts: pd.Series, labels: np.ndarray, *, sample_weight: np.ndarray
                 logits = _doc_logits(torch, net, psg, rows, tokenizer.pad_token_id)
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target[rows], reduction="none")
                 loss = (loss * known[rows]).sum(1) * weight[rows]
-                loss = loss.sum() / known[rows].sum().clamp(min=1.0)
+                loss = loss.sum() / (known[rows] * weight[rows, None]).sum().clamp(min=1e-6)  # a weighted mean
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -198,5 +198,9 @@ def predict_logits(texts, *, net, tokenizer, spec: EncoderSpec, batch_size: int 
 
 
 def sigmoid(logits: np.ndarray) -> np.ndarray:
-    """Probabilities from logits, rounded to 6 decimals so that last-bit noise cannot move a saved output."""
+    """Probabilities from logits, rounded to 6 decimals.
+
+    The rounding absorbs most last-bit noise, but not all: a text's logits can differ in the
+    last bits with the batch it is padded in, and a value at a rounding boundary then moves.
+    """
     return np.round(1.0 / (1.0 + np.exp(-logits.astype(np.float64))), 6)

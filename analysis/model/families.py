@@ -3,7 +3,8 @@
 - ``linear``: :class:`analysis.model.classifier.EventClassifier`, calibrated linear models
   over word and character n-grams and the rules' votes.
 - ``encoder``: :class:`EncoderClassifier`, the pinned small encoder fine-tuned on the gold
-  training documents (:mod:`analysis.model.encoder`), with per-type thresholds tuned on dev.
+  training documents and a capped sample of weak and out-of-domain ones
+  (:mod:`analysis.model.encoder`), with per-type thresholds tuned on dev.
 - ``distilled``: the linear model, trained where the weak pool's labels come from the
   fine-tuned encoder instead of the rules. It predicts at the linear model's speed.
 
@@ -62,7 +63,7 @@ class EncoderClassifier(EventClassifier):
         spec: EncoderSpec = self.spec.encoder
         every_lf = [lf.name for lf in labeling_functions()]
         self.label_model = label_model or {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": every_lf}
-        learnable = learnable_types(labels, self.spec) if learn is None else list(learn)
+        learnable = learnable_types(labels, self.spec) if learn is None else [t for t in self.event_types if t in learn]
         self.models_ = {t: ("encoder" if t in learnable else "rules") for t in self.event_types}
         rows = _fine_tune_rows(labels, max_extra=spec.max_extra, seed=self.seed)
         weight = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -176,7 +177,7 @@ def _fine_tune_rows(labels: pd.DataFrame, *, max_extra: int, seed: int) -> np.nd
 def train_encoder(
     train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, label_model: dict, grid: np.ndarray, seed: int
 ) -> tuple[EncoderClassifier, pd.DataFrame, pd.DataFrame]:
-    """Fine-tune on the training set's gold rows and tune per-type thresholds on dev.
+    """Fine-tune on the training set's gold rows (and ``max_extra`` others) and tune per-type thresholds on dev.
 
     The encoder is not refitted on train + dev (``train.refit_on_dev`` applies to the linear
     fits): a second fine-tune would double the stage's time.
@@ -246,6 +247,31 @@ def train_model(
         teacher, _, _ = train_encoder(train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed)
         train = distilled_labels(train, teacher)
         model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
+        model.teacher_thresholds_ = dict(teacher.thresholds)  # a cross-fitted refit's own teacher cuts at these
     else:
         model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
     return model, thresholds, dev_proba, train[["doc_id", *model.event_types]]
+
+
+def refit_model(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
+    """Refit a saved model of any family on ``frame`` (a training set), as the cross-fitted folds need.
+
+    The distilled family's teacher is fine-tuned again on ``frame`` alone and labels its
+    weak rows at the saved teacher's thresholds, so no held-out document's label reaches
+    the refit through the teacher. (The thresholds were tuned on all of dev: ten numbers, not
+    labels.) The other families refit as :meth:`EventClassifier.refit`.
+
+    Returns
+    -------
+    EventClassifier
+        The refitted model, with the saved model's thresholds and learned types.
+    """
+    weight = frame["weight"].to_numpy()
+    if model.spec.family != "distilled":
+        return model.refit(frame["text"], frame, sample_weight=weight)
+    teacher = EncoderClassifier(model.spec, seed=model.seed).fit(
+        frame["text"], frame, sample_weight=weight, label_model=model.label_model
+    )
+    teacher.thresholds.update(model.teacher_thresholds_)
+    frame = distilled_labels(frame, teacher)
+    return model.refit(frame["text"], frame, sample_weight=frame["weight"].to_numpy())

@@ -45,14 +45,19 @@ OPTIONAL = frozenset(
         paths.SUPPLEMENT_ON_DEV,
         paths.REFIT_ON_DEV,
         paths.ENCODER_STUDY_DEV,
+        paths.FAMILY_ON_DEV,
+        paths.FAMILY_ON_DEV_TYPES,
         paths.BENCHMARK_COMPARISON,
         paths.BENCHMARK_FIGURE,
+        paths.BENCHMARK_FAMILIES,
         paths.SCALE_TABLE,
         paths.REPRO_TIMING,
     )
 )
 #: Outputs that hold wall-clock timings, which differ between runs with identical scores.
-VOLATILE = frozenset({"benchmark_comparison", "benchmark_score_vs_compute", "scale_benchmark", "repro_timing"})
+VOLATILE = frozenset(
+    {"benchmark_comparison", "benchmark_families", "benchmark_score_vs_compute", "scale_benchmark", "repro_timing"}
+)
 
 _BLOCK = re.compile(r"(<!-- (?P<name>[a-z0-9_]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.DOTALL)
 _NUMBER = re.compile(r"(<!-- n:(?P<spec>[^ ]+) -->)(?P<value>.*?)(<!-- /n -->)")

@@ -16,13 +16,16 @@ def main() -> None:
     documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
     population = documents[~documents["sealed"] & ~documents["sealed_group"]]  # the gold sample's frame
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
-    train = crossfit.with_labels(train, pd.read_parquet(paths.TRAINING_LABELS))  # distilled: the encoder's
-    fitted = pd.concat([train, dev], ignore_index=True) if load_params("train").refit_on_dev else train
+    train = crossfit.with_labels(train, pd.read_parquet(paths.TRAINING_LABELS))  # what the saved model learned from
+    model = persist.load(paths.MODEL)
+    # the folds refit on what the saved model saw: the encoder family never refits on dev
+    seen_dev = load_params("train").refit_on_dev and model.spec.family != "encoder"
+    fitted = pd.concat([train, dev], ignore_index=True) if seen_dev else train
     fitted = fitted.merge(documents[["doc_id", "text_group"]], on="doc_id", how="left")  # none for outside news
     predicted = crossfit.cross_fitted(
         population.sort_values("doc_id", ignore_index=True),
         fitted,
-        persist.load(paths.MODEL),
+        model,
         folds=params.folds,
         seed=load_params("base").seed,
         n_jobs=params.n_jobs,

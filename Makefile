@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings repro test test-fast lint lab docs manifest plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
+.PHONY: install install-embeddings repro score-test exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ repro: install     ## check params.yaml, then run the whole DVC pipeline (set AN
 	dvc repro
 	python -m analysis manifest
 
+score-test: repro  ## score the frozen test set with the adopted model, at the end only: make score-test REASON="..." (logged in docs/decisions.md)
+	@test -n "$(REASON)" || { echo 'make score-test: say why test is scored now, e.g. make score-test REASON="the model adopted in issue N"' >&2; exit 2; }
+	python -m analysis score-test --reason "$(REASON)"
+	python -m analysis docs
+
+exp-show: install  ## the dvc experiments in 120 columns: changed params and headline dev metrics
+	python -m analysis experiments
+
 test: repro        ## the whole suite: runs the pipeline first (notebooks read its outputs)
 	pytest
 
@@ -46,8 +54,16 @@ plots: repro       ## DVC plots page with Vega loaded from node_modules (npm), n
 	npm install --no-audit --no-fund
 	dvc plots show
 
-lab: repro         ## open the notebooks in JupyterLab (right-click a .py file: Open With > Notebook)
-	jupyter lab notebooks/
+screenshot-plots: plots ## docs/screenshots/dvc_plots.png: the plots page in headless Chromium (tools/screenshot_plots.sh)
+	tools/screenshot_plots.sh
+
+# JUPYTER_CONFIG_PATH adds .jupyter/ to Jupyter's config dirs: its labconfig/default_setting_overrides.json
+# makes jupytext's notebook the default viewer of .py files (your own settings still win over it).
+lab: repro         ## JupyterLab on notebooks/: double-click a .py notebook and it opens as a notebook, kernel and all
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" jupyter lab notebooks/
+
+screenshot-lab: install ## docs/screenshots/jupyterlab_notebook.png: a notebook as `make lab` opens it, checked unchanged (tools/screenshot_lab.sh)
+	tools/screenshot_lab.sh
 
 manifest: install  ## write data/reporting/manifest.json (git revision, dvc.lock hashes, params, versions)
 	python -m analysis manifest
@@ -65,7 +81,10 @@ benchmark-classify: install ## classify throughput on headline-length texts, per
 	python benchmarks/bench_classify.py
 
 benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
-	dvc repro benchmarks/dvc.yaml
+	cd benchmarks && dvc repro
+
+checks: install-embeddings ## the dev-only experiment records (checks/, a DVC project of its own; about 5 minutes)
+	cd checks && dvc repro
 
 clean-venv:
 	rm -rf $(VENV)

@@ -8,8 +8,6 @@ import logging
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from analysis import paths
 from analysis.errors import EXPECTED_ERRORS, DataError, ParamsError
 from analysis.params import load_params
@@ -24,6 +22,8 @@ def _new_output(path: str, *, force: bool) -> Path:
 
 
 def _sample_annotations(args: argparse.Namespace) -> None:
+    import pandas as pd  # imported per command: `classify` and `--help` start faster without the rest
+
     from analysis.io import write_csv
     from analysis.labels.annotation import draw_sample
 
@@ -36,6 +36,8 @@ def _sample_annotations(args: argparse.Namespace) -> None:
 
 
 def _sample_outside(args: argparse.Namespace) -> None:
+    import pandas as pd
+
     from analysis.io import write_csv
     from analysis.labels import annotation
 
@@ -118,6 +120,18 @@ def _manifest(args: argparse.Namespace) -> None:
     logging.getLogger("analysis").info("wrote %s", paths.relative(paths.MANIFEST))
 
 
+def _score_test(args: argparse.Namespace) -> None:
+    from analysis.publish.heldout import score_test
+
+    score_test(reason=args.reason, check=args.check)
+
+
+def _experiments(args: argparse.Namespace) -> None:
+    from analysis.publish.experiments import show_experiments
+
+    sys.stdout.write(show_experiments(width=args.width, all_params=args.all_params) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m analysis``."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -146,6 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     checked.set_defaults(func=_check_params)
     manifest = sub.add_parser("manifest", help="write data/reporting/manifest.json (run after dvc repro)")
     manifest.set_defaults(func=_manifest)
+    scored = sub.add_parser(
+        "score-test",
+        help="score the frozen test set (the only command that reads test; logs it in docs/decisions.md)",
+        description="Run the frozen score_test stage. With --reason, a scoring of the adopted model: its outputs "
+        "under results/test/ and dvc.lock are replaced and the scoring is logged in docs/decisions.md. With "
+        "--check, the committed scoring must reproduce byte for byte (what CI runs); nothing is logged.",
+    )
+    mode = scored.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--reason", help="why test is scored now (logged with the date)")
+    mode.add_argument("--check", action="store_true", help="re-run and compare with the committed scoring only")
+    scored.set_defaults(func=_score_test)
+    exps = sub.add_parser(
+        "experiments",
+        help="the dvc experiments in a table of 120 columns: changed params and headline dev metrics",
+    )
+    exps.add_argument("--width", type=int, default=120, help="the terminal width to fit (default: 120)")
+    exps.add_argument("--all-params", action="store_true", help="every param, not only those that differ")
+    exps.set_defaults(func=_experiments)
     docs = sub.add_parser(
         "docs", help="refresh the numbers, tables and figures that README.md and docs/ quote from the outputs"
     )
@@ -225,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 PARAMS_HINT = (
-    "hint: fix params.yaml and run again; `git checkout params.yaml && dvc checkout` returns to the last "
+    "hint: fix params.yaml and run again; `git checkout params.yaml dvc.lock && dvc checkout` returns to the last "
     "committed parameters and restores their outputs"
 )
 

@@ -12,6 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = ROOT / "params.yaml"
 DVC_YAML = ROOT / "dvc.yaml"  # the study's pipeline
+# The checks and the yardstick are DVC repositories of their own (`dvc init --subdir`), so that a
+# bare `dvc status`, `dvc checkout` or `dvc exp show` at the root answers about the study alone;
+# `cd checks && dvc repro` (or `make checks`) runs them.
 CHECKS_DVC_YAML = ROOT / "checks" / "dvc.yaml"  # dev-only experiment records
 BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"  # the external yardstick
 
@@ -88,17 +91,23 @@ BEHAVIOUR = TABLES / "behaviour"
 BEHAVIOUR_FAILURES = TABLES / "behaviour_failures"
 BEHAVIOUR_METRICS = METRICS / "behaviour.json"
 
-# score_test: the frozen test set, scored once (docs/decisions.md); not a DVC metric, so that
-# `dvc metrics diff` never shows it while variants are compared
+# score_test: the frozen test set, scored only by `python -m analysis score-test` (a frozen DVC
+# stage, so `dvc repro` and `dvc exp run` never re-run it). Its outputs are committed to git under
+# results/test/ because no experiment may rebuild them; every scoring is logged in docs/decisions.md.
+# Not a DVC metric, so that `dvc metrics diff` never shows it while variants are compared.
+RESULTS = ROOT / "results"
+TEST_RESULTS = RESULTS / "test"
+TEST_TABLES = TEST_RESULTS / "tables"
 OLD_MODEL_TEST_PREDICTIONS = ROOT / "annotations" / "old_model_test_predictions.csv"
-TEST_PREDICTIONS = PROCESSED / "test_predictions.parquet"
-CLASSIFIER_SCORES = TABLES / "classifier_scores"
-CLASSIFIER_SUMMARY = TABLES / "classifier_summary"
-CLASSIFIER_HEADLINE = TABLES / "classifier_headline"
-CLASSIFIER_PER_TYPE = TABLES / "classifier_per_type"
-OOD_TEST = TABLES / "ood_test"
-TEST_METRICS = REPORTING / "test" / "test.json"
-CALIBRATION_CURVE = REPORTING / "test" / "calibration.csv"
+TEST_PREDICTIONS = TEST_RESULTS / "test_predictions.parquet"
+CLASSIFIER_SCORES = TEST_TABLES / "classifier_scores"
+CLASSIFIER_SUMMARY = TEST_TABLES / "classifier_summary"
+CLASSIFIER_HEADLINE = TEST_TABLES / "classifier_headline"
+CLASSIFIER_PER_TYPE = TEST_TABLES / "classifier_per_type"
+OOD_TEST = TEST_TABLES / "ood_test"
+TEST_METRICS = TEST_RESULTS / "test.json"
+CALIBRATION_CURVE = TEST_RESULTS / "calibration.csv"
+DECISIONS = ROOT / "docs" / "decisions.md"  # where `score-test` logs each scoring
 
 # predict
 PREDICTIONS = PROCESSED / "predictions.parquet"
@@ -139,7 +148,7 @@ NUMBERS = REPORTING / "numbers.tex"  # one LaTeX macro per number quoted in pros
 NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated docs
 
 # the checks pipeline (checks/dvc.yaml): dev-only records of experiments, never test
-CHECKS = DATA / "checks"
+CHECKS = ROOT / "checks" / "data"  # inside the checks' own DVC repository
 SUPPLEMENT_ON_DEV = CHECKS / "tables" / "supplement_on_dev"
 REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
 ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
@@ -148,12 +157,13 @@ FAMILY_ON_DEV_TYPES = CHECKS / "tables" / "family_on_dev_types"
 CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
 
 # the external yardstick (benchmarks/dvc.yaml)
-BENCHMARK_RAW = RAW / "benchmarks"  # <task>/<split>.tsv
-BENCHMARK_RESULTS = REPORTING / "benchmark" / "results.csv"
-BENCHMARK_COMPARISON = REPORTING / "benchmark" / "tables" / "benchmark_comparison"
-BENCHMARK_FIGURE = REPORTING / "benchmark" / "figures" / "benchmark_score_vs_compute"
-BENCHMARK_FINETUNE_RESULTS = REPORTING / "benchmark" / "finetune_results.csv"  # the fine-tuned encoder family
-BENCHMARK_FAMILIES = REPORTING / "benchmark" / "tables" / "benchmark_families"
+BENCHMARK_DATA = ROOT / "benchmarks" / "data"  # inside the yardstick's own DVC repository
+BENCHMARK_RAW = BENCHMARK_DATA / "raw"  # <task>/<split>.tsv
+BENCHMARK_RESULTS = BENCHMARK_DATA / "results.csv"
+BENCHMARK_COMPARISON = BENCHMARK_DATA / "tables" / "benchmark_comparison"
+BENCHMARK_FIGURE = BENCHMARK_DATA / "figures" / "benchmark_score_vs_compute"
+BENCHMARK_FINETUNE_RESULTS = BENCHMARK_DATA / "finetune_results.csv"  # the fine-tuned encoder family
+BENCHMARK_FAMILIES = BENCHMARK_DATA / "tables" / "benchmark_families"
 
 # the scale benchmark (benchmarks/bench_scale.py; a script, not a DVC stage)
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...

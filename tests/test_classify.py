@@ -4,6 +4,7 @@ One hand-written case per input of the bad-input table in docs/methods.md, then 
 test over random rows. The model is the small hand-written one of ``conftest.small_model``.
 """
 
+import importlib.util
 import io
 import json
 import re
@@ -243,3 +244,96 @@ def test_reading_a_table_twice_gives_the_same_frames(tmp_path):
 def test_input_format_errors_before_reading():
     with pytest.raises(DataError, match="Parquet cannot be read from standard input"):
         next(classify.iter_input("-", fmt="parquet", stdin=io.BytesIO(b"")))
+
+
+def test_classify_texts_answers_as_the_command_does(tmp_path, model_path, capsys):
+    from analysis import classify_texts
+
+    texts = [
+        "Warplanes struck the town",  # a plain report: ok, airstrike
+        "The council met",  # a calm one: ok with no labels ("no event found")
+        "Artillery shelled the district",  # with a title below: read as an article, title and text together
+        "   ",  # only spaces: empty_text, not classified
+        "Rebels shelled the city. " * 10_000,  # over clean.max_text_chars: text_too_long, never cleaned
+    ]
+    titles = ["", "", "Shelling in Homs", "", ""]
+    rows = [{"id": str(i), "title": ti, "text": t} for i, (t, ti) in enumerate(zip(texts, titles, strict=True))]
+    src = _write(tmp_path, "in.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    code, out, err = _run([src], model_path, capsys)
+    assert code == 0 and not err
+    expected = pd.DataFrame(_records(out)).drop(columns=["id", "line"])
+    got = classify_texts(texts, titles=titles, model_path=model_path)
+    assert got["status"].tolist() == ["ok", "ok", "ok", "empty_text", "text_too_long"]
+    assert list(got.columns) == list(expected.columns)
+    nulls_as_none = lambda frame: frame.astype(object).where(frame.notna(), None)  # noqa: E731
+    pd.testing.assert_frame_equal(nulls_as_none(got), nulls_as_none(expected))
+
+
+def test_classify_texts_keeps_a_series_index_and_takes_one_string(model_path):
+    from analysis import classify_texts
+
+    # a Series (a notebook's column) keeps its index, so the result joins back onto its frame
+    texts = pd.Series(["Warplanes struck the town", None], index=["x", "y"])
+    got = classify_texts(texts, model_path=model_path)
+    assert got.index.tolist() == ["x", "y"] and got["status"].tolist() == ["ok", "empty_text"]  # None: empty
+    # one string is one text, not one per character
+    assert len(classify_texts("Mortars fell", model_path=model_path)) == 1
+    with pytest.raises(DataError, match="1 titles for 2 texts"):
+        classify_texts(["a", "b"], titles=["t"], model_path=model_path)
+
+
+def test_classify_texts_loads_the_model_once_per_file_version(tmp_path, model_path, monkeypatch):
+    import os
+    import shutil
+
+    from analysis import classify_texts
+
+    path = tmp_path / "m.skops"
+    shutil.copyfile(model_path, path)
+    calls = []
+    load = persist.load
+    monkeypatch.setattr(persist, "load", lambda p: calls.append(p) or load(p))
+    monkeypatch.setattr(classify, "_LOADED", {})
+    # two batches from one model file: one load
+    first = classify_texts(["Warplanes struck the town"], model_path=path)
+    second = classify_texts(["Warplanes struck the town", "Mortars fell"], model_path=str(path))
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, second.iloc[:1])
+    # the file replaced (a new train run; here only its time): read again
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    classify_texts(["Mortars fell"], model_path=path)
+    assert len(calls) == 2
+
+
+def test_a_model_file_with_a_type_outside_the_allowlist_is_refused(tmp_path):
+    import argparse
+
+    # skops saves any object; loading trusts only types under persist.TRUSTED_PREFIXES, checked before any is built
+    persist.save(tmp_path / "m.skops", {"model": argparse.Namespace(x=1)})
+    with pytest.raises(DataError, match=r"refusing to load untrusted types \['argparse.Namespace'\]"):
+        persist.load(tmp_path / "m.skops")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed: nothing to import")
+def test_the_linear_classify_path_never_imports_torch(tmp_path, model_path):
+    """skops lists every scikit-learn module at import, torch among them; the linear family must not pay for it."""
+    import subprocess
+    import sys
+
+    from analysis import paths
+
+    src = _write(tmp_path, "in.csv", "id,text\n1,Warplanes struck the town\n")
+    code = (
+        "import sys\n"
+        "import analysis\n"
+        "print('pandas' in sys.modules)\n"  # `import analysis` stays light: classify_texts comes on first use
+        "import analysis.model.classify, analysis.__main__\n"
+        "print('torch' in sys.modules)\n"
+        f"assert analysis.__main__.main(['classify', {src!r}, '-o', {str(tmp_path / 'o.jsonl')!r}, "
+        f"'--model', {model_path!r}]) == 0\n"
+        f"analysis.classify_texts(['Mortars fell'], model_path={model_path!r})\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=paths.ROOT)
+    assert done.stdout.splitlines() == ["False", "False", "[]"]

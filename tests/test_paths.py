@@ -10,11 +10,23 @@ from analysis.params import load_params
 PIPELINES = (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML)
 
 
+def _root_relative(path: str, pipeline: Path) -> str:
+    # the checks and the yardstick are DVC repositories of their own: their paths are relative to
+    # their folder, and the project's files are reached through ../
+    return (pipeline.parent / path).resolve().relative_to(paths.ROOT).as_posix()
+
+
 def _all_stages() -> dict:
-    # the three pipelines: the study's, the checks' and the yardstick's (the last two run with wdir: ..)
+    # the three pipelines: the study's, the checks' and the yardstick's, every path root-relative
     stages = {}
     for pipeline in PIPELINES:
-        stages.update(yaml.safe_load(pipeline.read_text())["stages"])
+        for name, stage in yaml.safe_load(pipeline.read_text())["stages"].items():
+            for key in ("deps", "outs", "metrics", "plots"):
+                stage[key] = [
+                    _root_relative(entry if isinstance(entry, str) else next(iter(entry)), pipeline)
+                    for entry in stage.get(key, [])
+                ]
+            stages[name] = stage
     return stages
 
 
@@ -25,7 +37,7 @@ def _dvc_data_paths() -> set[str]:
         for key in ("deps", "outs", "metrics", "plots"):
             for entry in stage.get(key, []):
                 name = entry if isinstance(entry, str) else next(iter(entry))
-                if name.startswith("data/"):
+                if name.startswith(("data/", "results/", "checks/data/", "benchmarks/data/")):
                     found.add(name)
     return found
 
@@ -34,7 +46,9 @@ def _module_data_paths() -> set[str]:
     found = set()
     for name in dir(paths):
         value = getattr(paths, name)
-        if not isinstance(value, Path) or paths.DATA not in value.parents:
+        if not isinstance(value, Path) or not {paths.DATA, paths.RESULTS, paths.CHECKS, paths.BENCHMARK_DATA} & set(
+            value.parents
+        ):
             continue
         if value.suffix:  # a file
             found.add(paths.relative(value))

@@ -8,6 +8,10 @@ in its ``status`` and gets no labels, so "no event found" (``ok`` with empty lab
 reads like a row that was not classified. Problems with the whole input (a missing file
 or column, bytes that are not UTF-8, an unknown format, an unusable output path) are one
 ``error:`` line before any output is written.
+
+:func:`classify_texts` does the same in memory, for notebooks and loops over small
+batches, loading the model once per process. Nothing here imports scikit-learn (or torch):
+loading the model does, for the classes its file names.
 """
 
 from __future__ import annotations
@@ -20,18 +24,19 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pandas as pd
-from tqdm.auto import tqdm
 
+from analysis import paths
 from analysis.codebook import EVENT_TYPES, format_labels
 from analysis.corpus import readers
 from analysis.corpus.text import clean_article, split_non_latin
 from analysis.errors import DataError
 from analysis.io import atomic_path, write_parquet_chunks
-from analysis.model.classifier import EventClassifier
-from analysis.model.features import model_input
+
+if TYPE_CHECKING:
+    from analysis.model.classifier import EventClassifier
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +193,8 @@ def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
     DataFrame
         Columns ``id``, ``labels`` (``;``-joined, codebook order) and ``p_<type>`` per type.
     """
+    from analysis.model.features import model_input  # scikit-learn: imported with the model, not before
+
     cleaned = [clean_article(t, title=ti) for t, ti in zip(frame["text"], frame["title"], strict=True)]
     docs = pd.DataFrame(
         {
@@ -282,6 +289,8 @@ def write_output(
     dict
         Rows written per status.
     """
+    from tqdm.auto import tqdm
+
     counts = dict.fromkeys(STATUSES, 0)
 
     def counted(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -313,3 +322,78 @@ def _write_text(chunks: Iterable[pd.DataFrame], fh: io.TextIOBase, *, fmt: str) 
         else:
             records = chunk.astype(object).where(chunk.notna(), None).to_dict(orient="records")
             fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+#: Models :func:`classify_texts` has loaded, per resolved path: (file stamp, model, text cap).
+_LOADED: dict[str, tuple[tuple[int, int], Any, int]] = {}
+
+
+def classify_texts(
+    texts: Iterable[Any] | str, titles: Iterable[Any] | str | None = None, model_path: str | Path | None = None
+) -> pd.DataFrame:
+    """Classify texts in memory as ``python -m analysis classify`` does, loading the model once per process.
+
+    For notebooks (JupyterLab) and loops over many small batches: the model file is read on
+    the first call for its path and kept; later calls reuse it, unless the file has changed
+    since (a new ``dvc repro train``), when it is read again.
+
+    Parameters
+    ----------
+    texts : iterable of str, or str
+        Raw texts, cleaned as the pipeline cleans them; one string is one text. A missing
+        value (``None``, NaN) is an empty text.
+    titles : iterable of str, or str, optional
+        One title per text (``""`` for none). A text with a title is read as an article,
+        title and text together, as the command reads a row of a ``title`` column.
+    model_path : str or Path, optional
+        A model file from the train stage; default the pipeline's.
+
+    Returns
+    -------
+    DataFrame
+        One row per text, in order, indexed like ``texts`` (a Series' index, else
+        0..n-1): the command's columns but ``id`` and ``line``. ``status`` is ``ok``,
+        ``empty_text`` or ``text_too_long`` (over ``clean.max_text_chars``, with its
+        ``problem``); ``labels`` (``;``-joined, codebook order, ``""`` when no type is found)
+        and one ``p_<type>`` per type are set for ``ok`` rows only, null otherwise.
+
+    Raises
+    ------
+    DataError
+        A missing or unreadable model file, or not one title per text.
+    """
+    text = _strings(texts)
+    title = _strings(titles) if titles is not None else [""] * len(text)
+    if len(title) != len(text):
+        raise DataError(f"classify_texts: {len(title)} titles for {len(text)} texts; give one per text (or none)")
+    model, max_text_chars = _model(Path(model_path) if model_path is not None else paths.MODEL)
+    n = len(text)
+    columns = {"id": [str(i) for i in range(n)], "title": title, "text": text, "problem": [""] * n}  # ids unique
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()}).assign(line=range(1, n + 1))
+    out = classify_chunk(frame, model, seen_ids=set(), max_text_chars=max_text_chars).drop(columns=["id", "line"])
+    return out.set_axis(texts.index) if isinstance(texts, pd.Series) else out
+
+
+def _strings(values: Iterable[Any] | str) -> list[str]:
+    """Return ``values`` as a list of strings: one string is one value, a missing value ``""``."""
+    if isinstance(values, str):
+        return [values]
+    return [v if isinstance(v, str) else "" if v is None or pd.isna(v) else str(v) for v in values]
+
+
+def _model(path: Path) -> tuple[Any, int]:
+    """Return the model in ``path`` and the pipeline's text cap, loading them once per file version."""
+    key = str(path.resolve())
+    stat = path.stat() if path.is_file() else None  # no file: persist.load says what is wrong
+    stamp = (stat.st_mtime_ns, stat.st_size) if stat else None
+    cached = _LOADED.get(key)
+    if cached is not None and stamp is not None and cached[0] == stamp:
+        return cached[1], cached[2]
+    from analysis.model import persist
+    from analysis.params import load_params
+
+    model = persist.load(path)
+    max_text_chars = load_params("clean").max_text_chars  # the pipeline's cap, as the command reads it
+    _LOADED[key] = (stamp, model, max_text_chars)
+    log.debug("loaded %s for classify_texts", path)
+    return model, max_text_chars

@@ -9,17 +9,23 @@ entries with the current time, so the same fitted model gives different bytes on
 every run (and ``dvc repro -f`` would change ``dvc.lock``). :func:`dumps` rewrites
 the archive: array files renamed in order of first reference, entries sorted,
 timestamps fixed. :func:`load` refuses any type outside an explicit allowlist.
+
+Importing ``skops.io`` normally imports every scikit-learn module to list its estimators
+(and, through scikit-learn's array-API shims, torch where it is installed): seconds. This
+module imports it lazily and without that scan (:func:`_skops`); the allowlist here covers
+every ``sklearn.`` type anyway, so what a model file may contain is unchanged.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
+import sys
 import zipfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-import skops.io as sio
 
 from analysis import paths
 from analysis.errors import DataError
@@ -32,9 +38,69 @@ _IDS = re.compile(r'"__id__": ([0-9]+)|"([0-9]+)\.npy"')
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "analysis.", "builtins.", "collections.")
 
 
+def _skops() -> ModuleType:
+    """Import and return ``skops.io`` without its scan of every scikit-learn module.
+
+    ``skops.io`` lists scikit-learn's estimators at import (``all_estimators``, which imports
+    every scikit-learn module, torch included where installed) only to trust them by default.
+    The scan is replaced by an empty list while skops imports: its default trust then covers
+    no scikit-learn estimator, and :func:`load` trusts them through :data:`TRUSTED_PREFIXES`
+    instead, so the types accepted are the same. Saving does not use the list. Where
+    ``skops.io`` was imported before (with its scan), it is used as it is.
+
+    Returns
+    -------
+    module
+        ``skops.io``.
+    """
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+    import sklearn.utils.discovery
+
+    owners = [m for m in (sklearn.utils, sklearn.utils.discovery) if hasattr(m, "all_estimators")]
+    scans = [m.all_estimators for m in owners]
+    for owner in owners:
+        owner.all_estimators = _no_estimators
+    try:
+        import skops.io
+    finally:
+        for owner, scan in zip(owners, scans, strict=True):
+            owner.all_estimators = scan
+    return skops.io
+
+
+def _no_estimators(*args: Any, **kwargs: Any) -> list:
+    """Stand in for ``sklearn.utils.all_estimators`` while ``skops.io`` imports (see :func:`_skops`)."""
+    return []
+
+
+def _type_names(data: bytes) -> set[str]:
+    """Return every ``module.Class`` a skops archive's ``schema.json`` names, without building any object.
+
+    Raises
+    ------
+    Exception
+        For bytes that are not a zip archive with a JSON ``schema.json``.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        stack: list[Any] = [json.loads(zf.read("schema.json"))]
+    names = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            module, cls = node.get("__module__"), node.get("__class__")
+            if isinstance(module, str) and isinstance(cls, str):
+                names.add(f"{module}.{cls}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
 def dumps(obj: Any) -> bytes:
     """Serialise ``obj`` with skops into byte-identical output for identical objects."""
-    raw = zipfile.ZipFile(io.BytesIO(sio.dumps(obj)))
+    raw = zipfile.ZipFile(io.BytesIO(_skops().dumps(obj)))
     schema = raw.read("schema.json").decode("utf-8")
     # skops keys shared objects and array files by id(); renumber them in order of appearance
     ids: dict[str, int] = {}
@@ -78,6 +144,12 @@ def save(path: Path, obj: Any) -> None:
 def load(path: Path) -> Any:
     """Load a model file, trusting only types under :data:`TRUSTED_PREFIXES`.
 
+    The allowlisted types the archive's schema names are passed to skops, which audits every
+    object against them (and its own defaults) before building any. Where it finds a type it
+    was not told to trust (one outside the allowlist, or one the schema names otherwise, such
+    as a bound method), ``skops.io.get_untrusted_types`` lists the archive's types again: those
+    outside the allowlist are refused, and the file loads if there are none.
+
     Raises
     ------
     DataError
@@ -95,6 +167,17 @@ def load(path: Path) -> Any:
         from analysis.model.families import load_encoder_file
 
         return load_encoder_file(path, data)
+    sio = _skops()
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    try:
+        named = _type_names(data)
+    except Exception as exc:  # zipfile and json raise several types for a bad archive
+        raise DataError(f"{path}: not a skops model file: {exc}") from None
+    try:
+        return sio.loads(data, trusted=sorted(t for t in named if t.startswith(TRUSTED_PREFIXES)))
+    except UntrustedTypesFoundException:
+        pass  # a type skops names otherwise, or one outside the allowlist: list them as skops sees them
     try:
         untrusted = sio.get_untrusted_types(data=data)
     except Exception as exc:  # skops raises several types for a bad archive

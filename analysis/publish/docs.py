@@ -31,6 +31,7 @@ from analysis.io import atomic_path, write_text
 
 TABLE_DIRS = (
     paths.TABLES,
+    paths.TEST_TABLES,
     paths.SUPPLEMENT_ON_DEV.parent,
     paths.BENCHMARK_COMPARISON.parent,
     paths.SCALE_TABLE.parent,

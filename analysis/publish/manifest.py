@@ -39,16 +39,20 @@ def _git(*args: str) -> str:
 
 
 def build_manifest() -> dict:
-    """Collect git revision, every output's hash from ``dvc.lock``, params and package versions."""
+    """Collect git revision, the hash of every existing output of the study's stages, params and package versions."""
     lock = (
         yaml.safe_load(paths.DVC_YAML.with_name("dvc.lock").read_text())
         if paths.DVC_YAML.with_name("dvc.lock").exists()
         else {}
     )
+    stages = yaml.safe_load(paths.DVC_YAML.read_text())["stages"]
     outputs = {}
     for stage, spec in (lock or {}).get("stages", {}).items():
+        if stage not in stages:  # a stage removed from dvc.yaml whose lock entry lingers: its files are gone
+            continue
         for out in spec.get("outs", []):
-            outputs[out["path"]] = {"stage": stage, "md5": out.get("md5"), "size": out.get("size")}
+            if (paths.ROOT / out["path"]).exists():  # cite only files that exist
+                outputs[out["path"]] = {"stage": stage, "md5": out.get("md5"), "size": out.get("size")}
     versions = {}
     for name in PACKAGES:
         try:

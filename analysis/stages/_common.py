@@ -11,7 +11,7 @@ from analysis.errors import EXPECTED_ERRORS
 #: DVC removes a stage's outputs before running it, so a failed stage leaves none: say how to get them back.
 RESTORE_HINT = (
     "hint: DVC removed this stage's outputs before it ran; after fixing the cause, `dvc repro` rebuilds them, "
-    "or `git checkout params.yaml && dvc checkout` restores the last good ones"
+    "or `git checkout params.yaml dvc.lock && dvc checkout` restores the last good ones"
 )
 
 

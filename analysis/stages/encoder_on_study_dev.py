@@ -18,7 +18,7 @@ def main() -> None:
     if params.encoder is None:
         raise ParamsError(
             "benchmark.encoder is null: encoder_on_study_dev needs an encoder "
-            "(for TF-IDF only, run `dvc repro benchmarks/dvc.yaml:benchmark`)"
+            "(for TF-IDF only, run `cd benchmarks && dvc repro benchmark`)"
         )
     if max(params.encoder_weights) <= 0:
         raise ParamsError(

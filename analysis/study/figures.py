@@ -169,8 +169,10 @@ def _p_text(p: float, *, sep: str) -> str:
     return f"{sep}(p<0.01)" if p < 0.01 else f"{sep}(p={p:.2f})"
 
 
-def reporting_lag(lags: pd.DataFrame, summary: pd.DataFrame, *, by: str, collections: str) -> plt.Figure:
-    """Plot the reporting lag of every outlet (and the pooled rest) on the data's full range."""
+def reporting_lag(
+    lags: pd.DataFrame, summary: pd.DataFrame, *, by: str, collections: str, min_reports: int
+) -> plt.Figure:
+    """Plot the reporting lag of every outlet (and outlets with fewer than ``min_reports`` reports, pooled)."""
     order = [o for o in summary[by] if o != "other"] + [o for o in summary[by] if o == "other"]  # pooled rest last
     with paper_style():
         fig, ax = plt.subplots(figsize=(DOUBLE, 0.24 * len(order) + 1.2), layout="constrained")
@@ -212,7 +214,7 @@ def reporting_lag(lags: pd.DataFrame, summary: pd.DataFrame, *, by: str, collect
         ax.set_xlabel("days from event to publication (symmetric log scale)")
         ax.set_title(
             f"{collections}: every dated source report, by outlet. Dot: median; bar: interquartile range; line: "
-            "5th-95th percentile.\nOutlets with fewer reports than report.lag_min_reports are pooled (last row).",
+            f"5th-95th percentile.\nOutlets with fewer than {min_reports:,} reports are pooled (last row).",
             fontsize=6.5,
             loc="left",
         )

@@ -217,7 +217,11 @@ def study_figures(
     if events:
         event_reports = reports[reports["collection"].isin(events)]
         drawn["reporting_lag"] = figures.reporting_lag(
-            event_reports, built["lag_by_outlet"], by="outlet", collections=event_names
+            event_reports,
+            built["lag_by_outlet"],
+            by="outlet",
+            collections=event_names,
+            min_reports=params.lag_min_reports,
         )
         drawn["selection"] = figures.selection(built["selection_by_type"], level=params.ci_level)
         panels = []

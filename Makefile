@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings repro score-test exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
+.PHONY: install install-embeddings repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ score-test: repro  ## score the frozen test set with the adopted model, at the e
 	@test -n "$(REASON)" || { echo 'make score-test: say why test is scored now, e.g. make score-test REASON="the model adopted in issue N"' >&2; exit 2; }
 	python -m analysis score-test --reason "$(REASON)"
 	python -m analysis docs
+
+dvc-yaml: install  ## write every stage's code deps in the dvc.yaml files from the imports (after moving code)
+	python -m analysis dvc-deps
 
 exp-show: install  ## the dvc experiments in 120 columns: changed params and headline dev metrics
 	python -m analysis experiments

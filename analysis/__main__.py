@@ -45,7 +45,10 @@ def _sample_outside(args: argparse.Namespace) -> None:
     missing = [path for path in args.exclude if not Path(path).is_file()]
     if missing:
         raise DataError(f"{missing[0]}: no such sample file to exclude")
-    documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", "text", *_ELIGIBILITY])
+    from analysis.documents import ELIGIBILITY_COLUMNS
+
+    columns = ["doc_id", "collection", "text", "text_group", *ELIGIBILITY_COLUMNS]
+    documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
     drawn_before = pd.concat([pd.read_csv(path, dtype=str) for path in args.exclude])
     groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
     seed = args.seed if args.seed is not None else load_params("base").seed
@@ -57,9 +60,6 @@ def _sample_outside(args: argparse.Namespace) -> None:
     drawn = draw(documents, exclude_groups=groups, per_collection=counts, seed=seed)
     write_csv(output, drawn)
     logging.getLogger("analysis").info("wrote %d doc_ids to %s", len(drawn), output)
-
-
-_ELIGIBILITY = ["text_group", "sealed", "sealed_group"]
 
 
 def _count(value: str) -> tuple[str, int]:
@@ -126,6 +126,19 @@ def _score_test(args: argparse.Namespace) -> None:
     score_test(reason=args.reason, check=args.check)
 
 
+def _dvc_deps(args: argparse.Namespace) -> None:
+    from analysis import dvc_deps
+
+    if args.check:
+        stale = dvc_deps.stale()
+        if stale:
+            raise DataError(f"dvc.yaml code deps differ from the imports: {stale} (run `make dvc-yaml`)")
+        logging.getLogger("analysis").info("every stage's code deps match its imports")
+        return
+    was = dvc_deps.rewrite()
+    logging.getLogger("analysis").info("code deps rewritten from the imports: %s", was or "all were current")
+
+
 def _experiments(args: argparse.Namespace) -> None:
     from analysis.publish.experiments import show_experiments
 
@@ -171,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--reason", help="why test is scored now (logged with the date)")
     mode.add_argument("--check", action="store_true", help="re-run and compare with the committed scoring only")
     scored.set_defaults(func=_score_test)
+    deps = sub.add_parser(
+        "dvc-deps",
+        help="write each DVC stage's code deps (the package modules it imports) into the dvc.yaml files",
+    )
+    deps.add_argument("--check", action="store_true", help="only compare; exit 1 if a stage's list is stale")
+    deps.set_defaults(func=_dvc_deps)
     exps = sub.add_parser(
         "experiments",
         help="the dvc experiments in a table of 120 columns: changed params and headline dev metrics",

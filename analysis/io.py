@@ -8,6 +8,7 @@ half-written file that DVC or a later stage could mistake for a result.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -176,3 +177,15 @@ def _latex_escape(value: object) -> str:
     ):
         text = text.replace(char, repl)
     return text
+
+
+_HASH_CHUNK = 1 << 16
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of the file at ``path``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_HASH_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()

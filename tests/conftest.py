@@ -41,11 +41,11 @@ def corpus_tables(raw_frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd
 @pytest.fixture(scope="session")
 def gold_and_weak(corpus_tables):
     """The gold table and weak labels built from the real corpus as the gold and weak_label stages do."""
+    from analysis import documents as documents_mod
     from analysis import paths
     from analysis.codebook import EVENT_TYPES
     from analysis.labels import combine, gold
     from analysis.labels.functions import apply_lfs
-    from analysis.model import datasets
 
     documents = corpus_tables[0]
     labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], documents)
@@ -59,8 +59,8 @@ def gold_and_weak(corpus_tables):
         train_only_strata=gold_params.train_only_strata,
         test_strata=gold_params.test_strata,
     )
-    eligible = datasets.eligible_for_fitting(documents)
-    votes = apply_lfs(datasets.document_input(eligible, articles=ARTICLES).set_axis(eligible["doc_id"]))
+    eligible = documents_mod.eligible(documents)
+    votes = apply_lfs(documents_mod.document_input(eligible, articles=ARTICLES).set_axis(eligible["doc_id"]))
     train = table[table["split"] == "train"].set_index("doc_id")
     weak_params = load_params("weak_label")
     label_model = combine.fit_label_model(

@@ -11,8 +11,7 @@ import pytest
 from analysis import engine, paths
 from analysis.corpus import articles, build, partitions, readers, scale
 from analysis.corpus.collections import read_collection
-from analysis.corpus.sources import sha256_file
-from analysis.io import write_parquet, write_parquet_chunks
+from analysis.io import sha256_file, write_parquet, write_parquet_chunks
 from analysis.model import inference
 from analysis.params import KIND_COLUMNS, EngineParams, load_params
 from analysis.study import analyses

@@ -40,6 +40,14 @@ def test_rows_name_each_experiment_and_only_the_params_it_changed():
     assert frame["ood_alarm"].isna().all()  # absent from these metrics: shown as "-", not an error
 
 
+def test_a_variant_left_in_the_workspace_shows_what_it_changed_from_the_commit():
+    # after `dvc exp run -S train.c=1.0` the workspace holds the variant: read it against the baseline commit
+    show = _show(_state("b" * 40, 1.0, 0.84, name="fuzzy-cat"))
+    show[0] = _state("workspace", 1.0, 0.84)
+    frame = experiments.experiments_frame(show)
+    assert list(frame["changed"]) == ["train.c=1.0", "", "train.c=1.0"]
+
+
 def test_all_params_lists_every_param():
     frame = experiments.experiments_frame(_show(), all_params=True)
     assert frame.loc[0, "changed"] == "base.seed=0 train.c=0.5 train.grid=[1, 2]"

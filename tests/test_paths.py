@@ -72,39 +72,22 @@ def test_every_paths_module_file_is_produced_by_the_pipeline():
     assert not orphans, f"analysis/paths.py names files no dvc.yaml stage uses: {sorted(orphans)}"
 
 
-def _stage_modules() -> dict[str, str]:
-    stages = _all_stages()
-    return {name: s["cmd"].split("-m ", 1)[1].split()[0] for name, s in stages.items() if "-m analysis." in s["cmd"]}
-
-
-def _docstring_only(path: Path) -> bool:
-    """A package's __init__.py that only names the package: editing it changes no result, so it is no dep."""
-    import ast
-
-    body = ast.parse(path.read_text()).body
-    return path.name == "__init__.py" and all(
-        isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body
-    )
-
-
 def test_every_stage_lists_the_library_modules_it_imports():
-    """An edit to any module a stage imports must re-run that stage, so it must be a dep."""
-    import json
-    import subprocess
-    import sys
+    """An edit to any module a stage imports must re-run that stage, and only those: `make dvc-yaml` writes them."""
+    from analysis import dvc_deps
 
-    stages = _all_stages()
-    for name, module in _stage_modules().items():
-        code = (
-            f"import json, sys, {module}; "
-            "print(json.dumps(sorted(m.__file__ for k, m in sys.modules.items() "
-            "if k.startswith('analysis') and getattr(m, '__file__', None))))"
-        )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=paths.ROOT)
-        imported = {paths.relative(Path(f)) for f in json.loads(out.stdout) if not _docstring_only(Path(f))}
-        deps = set(stages[name].get("deps", []))
-        missing = sorted(imported - deps)
-        assert not missing, f"stage {name}: imports {missing} but dvc.yaml does not list them as deps"
+    assert dvc_deps.stale() == {}, "dvc.yaml code deps differ from the imports: run `make dvc-yaml`"
+
+
+def test_dvc_deps_rewrite_keeps_data_deps_and_finds_a_missing_module():
+    # a stage that lost a module from its list is stale, and the rewrite puts it back, data deps kept
+    from analysis import dvc_deps
+
+    text = paths.DVC_YAML.read_text()
+    expected = dvc_deps.expected_deps(paths.DVC_YAML)
+    broken = text.replace("    - analysis/model/persist.py\n", "", 1)
+    assert broken != text
+    assert dvc_deps.rewritten(broken, expected) == text
 
 
 def test_every_stage_names_only_attributes_its_modules_have():

@@ -95,7 +95,7 @@ def test_the_readme_experiment_and_restore_recipe_on_a_fresh_clone(tmp_path):
     assert "Running stage 'score_test'" not in outputs[0]
     table = outputs[-1].splitlines()  # the experiments table, in 120 columns
     assert max(len(line) for line in table) <= 120
-    assert any("train.c=1.0" in line for line in table)
+    assert any("train.c=1.0" in line for line in table), outputs[-1]
 
     _run(restore, clone)
     assert _run("git status --porcelain --untracked-files=no", clone).strip() == ""

@@ -16,8 +16,8 @@ from scipy import sparse
 from analysis.model import behaviour, ood, scoring
 from analysis.model.classifier import EventClassifier
 from analysis.model.embeddings import sentence_embeddings, stack_embeddings
-from analysis.model.evaluate import wilson_interval
 from analysis.model.features import fit_features
+from analysis.stats import wilson_interval
 
 
 class StackedClassifier(EventClassifier):

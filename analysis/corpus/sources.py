@@ -7,7 +7,6 @@ corrupted transfer leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -20,7 +19,7 @@ from tqdm.auto import tqdm
 
 from analysis import paths
 from analysis.errors import AcquireError
-from analysis.io import atomic_path
+from analysis.io import atomic_path, sha256_file
 from analysis.params import SourceSpec
 
 log = logging.getLogger(__name__)
@@ -30,15 +29,6 @@ log = logging.getLogger(__name__)
 MIRROR_ENV = "ANALYSIS_DATA_MIRROR"
 
 _CHUNK = 1 << 16
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def mirror_dir() -> Path | None:

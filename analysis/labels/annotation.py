@@ -17,6 +17,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.documents import eligible
+
 #: Broad cues for the enriched strata: recall over precision, used for sampling only.
 SAMPLING_CUES = {
     "rare": re.compile(
@@ -60,7 +62,7 @@ def eligible_for_annotation(documents: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         A subset of ``documents`` rows, sorted by ``doc_id``.
     """
-    pool = documents[~documents["sealed"] & ~documents["sealed_group"]]
+    pool = eligible(documents)
     pool = pool.sort_values("doc_id").drop_duplicates("text_group", keep="first")
     return pool.reset_index(drop=True)
 

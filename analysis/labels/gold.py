@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from analysis.codebook import EVENT_TYPES, parse_labels
+from analysis.documents import is_eligible
 from analysis.errors import DataError
 from analysis.params import SPLIT_STRATA
 
@@ -61,7 +62,7 @@ def validate_annotations(labels: pd.DataFrame, documents: pd.DataFrame, *, sourc
     unknown = labels.loc[~labels["doc_id"].isin(docs.index), "doc_id"]
     if len(unknown):
         raise DataError(f"{source}: row {unknown.index[0] + 2}: {unknown.iloc[0]} is not in the documents table")
-    flagged = docs.loc[labels["doc_id"].unique(), ["sealed", "sealed_group"]].any(axis=1)
+    flagged = ~is_eligible(docs.loc[labels["doc_id"].unique()])
     if flagged.any():
         raise DataError(
             f"{source}: {flagged.idxmax()} is sealed or shares a text group with a sealed document; "

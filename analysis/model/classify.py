@@ -193,7 +193,7 @@ def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
     DataFrame
         Columns ``id``, ``labels`` (``;``-joined, codebook order) and ``p_<type>`` per type.
     """
-    from analysis.model.features import model_input  # scikit-learn: imported with the model, not before
+    from analysis.documents import model_input
 
     cleaned = [clean_article(t, title=ti) for t, ti in zip(frame["text"], frame["title"], strict=True)]
     docs = pd.DataFrame(

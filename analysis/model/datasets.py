@@ -14,19 +14,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import EVENT_TYPES
-from analysis.model.features import model_input
+from analysis.documents import document_input, eligible, is_eligible
 
 SET_COLUMNS = ["doc_id", "collection", "source", "stratum", "weight", "text", *EVENT_TYPES]
-
-
-def eligible_for_fitting(documents: pd.DataFrame) -> pd.DataFrame:
-    """Documents that any fitting step may see: not sealed and not in a sealed text group."""
-    return documents[~documents["sealed"] & ~documents["sealed_group"]]
-
-
-def document_input(documents: pd.DataFrame, *, articles: Collection[str]) -> pd.Series:
-    """Return the classifier's input for corpus documents: :func:`model_input`, articles told by their kind."""
-    return model_input(documents, article=documents["collection"].isin(set(articles)))
 
 
 def gold_set(documents: pd.DataFrame, gold: pd.DataFrame, *, split: str, articles: Collection[str]) -> pd.DataFrame:
@@ -81,7 +71,7 @@ def training_set(
     train = gold_set(documents, gold, split="train", articles=articles)
     if weak_weight <= 0 or max_weak == 0:
         return train
-    pool = eligible_for_fitting(documents)
+    pool = eligible(documents)
     pool = pool[~pool["text_group"].isin(set(gold["text_group"]))]
     pool = pool.merge(weak, on="doc_id", how="inner", validate="one_to_one")
     if len(pool) > max_weak:
@@ -132,5 +122,5 @@ def set_counts(train: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, docum
         "n_train_ood": int((train["source"] == "ood").sum()),
         "n_dev": len(dev),
         "n_test": len(test),
-        "n_sealed_excluded": int((documents["sealed"] | documents["sealed_group"]).sum()),
+        "n_sealed_excluded": int((~is_eligible(documents)).sum()),
     }

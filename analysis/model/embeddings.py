@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from analysis.corpus.sources import sha256_file
 from analysis.errors import DataError, ParamsError
+from analysis.io import sha256_file
 from analysis.params import ENCODERS
 
 log = logging.getLogger(__name__)

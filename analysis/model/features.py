@@ -18,29 +18,6 @@ from analysis.labels.functions import NEG, POS, apply_lfs, labeling_functions
 from analysis.params import ModelSpec
 
 
-def model_input(frame: pd.DataFrame, *, article: pd.Series) -> pd.Series:
-    """Return the text the classifier reads: title and text for articles, the text alone otherwise.
-
-    An event's title is its first headline, already in its text, so it is not repeated.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``title`` (optional) and ``text``.
-    article : Series of bool
-        Per row, whether it is an article: a document of an ``articles`` collection
-        (``frame["collection"].isin(acquire.of_kind("articles"))``), or, for new text,
-        one given a title.
-
-    Returns
-    -------
-    Series
-        One text per row, index of ``frame``.
-    """
-    title = frame["title"].fillna("") if "title" in frame else pd.Series("", index=frame.index)
-    return (title + " \n " + frame["text"]).where(article.to_numpy(dtype=bool), frame["text"])
-
-
 class CompactTfidfVectorizer(TfidfVectorizer):
     """A :class:`TfidfVectorizer` whose saved state holds its vocabulary as one array.
 

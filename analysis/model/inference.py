@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from analysis.documents import document_input
 from analysis.engine import Executor
 from analysis.io import write_parquet, write_parquet_chunks
 from analysis.model import persist
-from analysis.model.datasets import document_input
 
 log = logging.getLogger(__name__)
 

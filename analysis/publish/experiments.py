@@ -78,7 +78,8 @@ def experiments_frame(states: list[dict], *, all_params: bool = False) -> pd.Dat
     -------
     pandas.DataFrame
         Columns ``experiment``, ``created`` (``MM-DD HH:MM``), ``changed`` (the params that differ
-        from the first row, as ``key=value``), then one column per :data:`HEADLINE_METRICS` entry.
+        from the committed baseline's, as ``key=value``), then one column per
+        :data:`HEADLINE_METRICS` entry.
     """
     records = []
     for row in _rows(states):
@@ -94,7 +95,9 @@ def experiments_frame(states: list[dict], *, all_params: bool = False) -> pd.Dat
         records.append({"experiment": row["name"], "created": created, "params": params, **metrics})
     if not records:
         return pd.DataFrame(columns=["experiment", "created", "changed", *HEADLINE_METRICS])
-    reference = records[0]["params"]
+    # what a variant changed is read against the committed baseline (the first row that is not the workspace)
+    committed = [r for r in records if r["experiment"] != "workspace"]
+    reference = (committed or records)[0]["params"]
     for record in records:
         params = record.pop("params")
         keys = sorted(params) if all_params else sorted(k for k in params if params.get(k) != reference.get(k))

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from analysis import paths
+from analysis.documents import ELIGIBILITY_COLUMNS, eligible
 from analysis.io import write_parquet
 from analysis.model import crossfit, persist
 from analysis.params import load_params
@@ -12,9 +13,9 @@ from analysis.stages._common import run
 def main() -> None:
     """Refit the saved model without each fold of text groups; predict the fold's documents."""
     params = load_params("crossfit")
-    columns = ["doc_id", "text_group", "sealed", "sealed_group", "text"]
+    columns = ["doc_id", "text_group", *ELIGIBILITY_COLUMNS, "text"]
     documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
-    population = documents[~documents["sealed"] & ~documents["sealed_group"]]  # the gold sample's frame
+    population = eligible(documents)  # the gold sample's frame
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
     train = crossfit.with_labels(train, pd.read_parquet(paths.TRAINING_LABELS))  # what the saved model learned from
     model = persist.load(paths.MODEL)

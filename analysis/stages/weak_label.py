@@ -4,10 +4,10 @@ import pandas as pd
 
 from analysis import paths
 from analysis.codebook import EVENT_TYPES
+from analysis.documents import document_input, eligible
 from analysis.io import write_json, write_parquet, write_table
 from analysis.labels import combine
 from analysis.labels.functions import apply_lfs
-from analysis.model.datasets import document_input, eligible_for_fitting
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -15,7 +15,7 @@ from analysis.stages._common import run
 def main() -> None:
     """Vote with every LF on non-sealed documents; fit the label model on gold train; summarise the LFs on dev."""
     params = load_params("weak_label")
-    documents = eligible_for_fitting(pd.read_parquet(paths.DOCUMENTS))
+    documents = eligible(pd.read_parquet(paths.DOCUMENTS))
     texts = document_input(documents, articles=load_params("acquire").of_kind("articles"))
     votes = apply_lfs(texts.set_axis(documents["doc_id"]))
     gold = pd.read_parquet(paths.GOLD).set_index("doc_id")

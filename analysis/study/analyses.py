@@ -17,7 +17,7 @@ from analysis.codebook import EVENT_TYPES
 from analysis.engine import Executor
 from analysis.errors import DataError
 from analysis.labels.cues import CUES, PARAPHRASES
-from analysis.model.evaluate import wilson_interval
+from analysis.stats import bootstrap_mean_interval, holm, wilson_interval
 
 
 def labelled_documents(documents: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
@@ -156,25 +156,6 @@ def association_tests(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
     return out
 
 
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm-Bonferroni adjusted p-values (NaN kept as NaN).
-
-    >>> holm(np.array([0.01, 0.04, 0.03])).round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p, dtype=float)
-    ok = ~np.isnan(p)
-    out = np.full_like(p, np.nan)
-    vals = p[ok]
-    order = np.argsort(vals, kind="stable")
-    m = len(vals)
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * vals[order])
-    res = np.empty(m)
-    res[order] = np.minimum(adjusted, 1.0)
-    out[ok] = res
-    return out
-
-
 def lag_summary(reports: pd.DataFrame, *, by: str, min_reports: int) -> pd.DataFrame:
     """Summarise reporting lag (publication minus event date, days) per group of event reports.
 
@@ -267,19 +248,6 @@ def selection_by_type(events: pd.DataFrame, *, bins: list[int], level: float, se
     columns = ["country", "event_type", "deaths_band", "n_events", "mean_sources"]
     columns += ["mean_sources_ci_lower", "mean_sources_ci_upper", "spearman_rho", "spearman_p"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def bootstrap_mean_interval(values: np.ndarray, *, level: float, seed: int, n_resamples: int = 2000):
-    """Return a percentile bootstrap interval of a mean (NaN below two values).
-
-    >>> bootstrap_mean_interval(np.array([1.0, 1.0, 1.0]), level=0.95, seed=0)
-    (1.0, 1.0)
-    """
-    if len(values) < 2:
-        return float("nan"), float("nan")
-    draws = np.random.default_rng(seed).choice(values, size=(n_resamples, len(values)), replace=True).mean(axis=1)
-    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
 
 
 def word_checks(documents: pd.DataFrame, predicted: pd.DataFrame, gold: pd.DataFrame, *, checks) -> pd.DataFrame:

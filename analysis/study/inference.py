@@ -26,8 +26,7 @@ from scipy import stats
 
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.model.evaluate import wilson_interval
-from analysis.study.analyses import holm
+from analysis.stats import holm, wilson_interval
 
 log = logging.getLogger(__name__)
 

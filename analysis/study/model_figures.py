@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import EVENT_TYPES
-from analysis.model.evaluate import wilson_interval
+from analysis.stats import wilson_interval
 from analysis.study import models
 from analysis.study.figures import bars
 from analysis.study.style import DOUBLE, SINGLE, paper_style

@@ -13,6 +13,7 @@ import logging
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.documents import eligible
 from analysis.params import AcquireParams, ReportParams
 from analysis.study import analyses, figures, inference, model_figures, models, tables
 
@@ -87,7 +88,7 @@ def study_tables(
     """
     level = params.ci_level
     labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
-    population = inference.with_crossfit(population_of(labelled), crossfit)
+    population = inference.with_crossfit(eligible(labelled), crossfit)
     articles = population[population["collection"].isin(collections.of_kind("articles"))]
     events = collections.of_kind("event_reports")
     event_docs = labelled[labelled["collection"].isin(events)]
@@ -122,11 +123,6 @@ def study_tables(
         built["model_sources"], built["model_first_report"], built["model_credibility"], level_label=params.group_label
     )
     return built
-
-
-def population_of(labelled: pd.DataFrame) -> pd.DataFrame:
-    """Return the unsealed documents: the frame the random gold sample was drawn from."""
-    return labelled[~labelled["sealed"] & ~labelled["sealed_group"]]
 
 
 def event_models(
@@ -227,7 +223,7 @@ def study_figures(
         panels = []
         for c in events:
             start, end = params.dynamics_windows.get(c, (None, None))
-            weekly = analyses.weekly_shares(population_of(labelled), collection=c, start=start, end=end)
+            weekly = analyses.weekly_shares(eligible(labelled), collection=c, start=start, end=end)
             window = f", events of {start} to {end} only" if start else ""  # report.dynamics_windows
             panels.append((c, f"{labels[c]}{window}", weekly))
         drawn["dynamics"] = figures.dynamics(

@@ -78,20 +78,20 @@ def _check_params(args: argparse.Namespace) -> None:
 
 
 def _classify(args: argparse.Namespace) -> None:
-    from analysis.model import classify, persist
+    from analysis.model import new_text, persist
 
-    fmt = classify.input_format(args.input, given=args.format)
-    out_fmt = classify.output_format(args.output, given=args.output_format)
-    frames = classify.iter_input(args.input, fmt=fmt)
+    fmt = new_text.input_format(args.input, given=args.format)
+    out_fmt = new_text.output_format(args.output, given=args.output_format)
+    frames = new_text.iter_input(args.input, fmt=fmt)
     first = next(frames)  # a bad input is reported before the model is loaded
     model = persist.load(args.model)
     max_chars = load_params("clean").max_text_chars  # the pipeline's cap: longer texts are refused, as it drops them
     seen: set[str] = set()
     chunks = (
-        classify.classify_chunk(frame, model, seen_ids=seen, max_text_chars=max_chars)
+        new_text.classify_chunk(frame, model, seen_ids=seen, max_text_chars=max_chars)
         for frame in itertools.chain([first], frames)
     )
-    counts = classify.write_output(chunks, args.output, fmt=out_fmt)
+    counts = new_text.write_output(chunks, args.output, fmt=out_fmt)
     refused = {k: v for k, v in counts.items() if v and k != "ok"}
     log = logging.getLogger("analysis")
     if refused:
@@ -143,6 +143,29 @@ def _experiments(args: argparse.Namespace) -> None:
     from analysis.publish.experiments import show_experiments
 
     sys.stdout.write(show_experiments(width=args.width, all_params=args.all_params) + "\n")
+
+
+def _outside_arguments(
+    parser: argparse.ArgumentParser, *, per_collection: dict[str, int], exclude: list[Path], exclude_help: str
+) -> None:
+    """Add the arguments of a sample drawn outside earlier samples' text groups (supplement, fresh test)."""
+    counts = " ".join(f"{name}={n}" for name, n in per_collection.items())
+    parser.add_argument(
+        "--per-collection",
+        nargs="+",
+        type=_count,
+        default=list(per_collection.items()),
+        metavar="NAME=N",
+        help=f"how many to draw per collection (default: {counts})",
+    )
+    parser.add_argument(
+        "--exclude",
+        nargs="+",
+        default=[str(p) for p in exclude],
+        help=f"sample files whose documents' text groups are not drawn again (default: {exclude_help})",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,23 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
         "territorial cues; the gold table puts them in train only.",
     )
     supplement.add_argument("-o", "--output", required=True, help="the new sample file (never an existing one)")
-    supplement.add_argument(
-        "--per-collection",
-        nargs="+",
-        type=_count,
-        default=[("fakes", 150), ("ucdp_iraq", 120), ("ucdp_syria", 250)],
-        metavar="NAME=N",
-        help="how many to draw per collection (default: fakes=150 ucdp_iraq=120 ucdp_syria=250)",
+    _outside_arguments(
+        supplement,
+        per_collection={"fakes": 150, "ucdp_iraq": 120, "ucdp_syria": 250},
+        exclude=[paths.ANNOTATION_SAMPLE],
+        exclude_help="the round-1 sample; name every earlier batch too",
     )
-    supplement.add_argument(
-        "--exclude",
-        nargs="+",
-        default=[str(paths.ANNOTATION_SAMPLE)],
-        help="sample files whose documents' text groups are not drawn again (default: the round-1 sample; "
-        "name every earlier batch too)",
-    )
-    supplement.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
-    supplement.add_argument("--force", action="store_true", help="overwrite an existing output file")
     supplement.set_defaults(func=_sample_outside, draw="draw_supplement")
     fresh = sub.add_parser(
         "sample-test",
@@ -241,22 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
         "annotated and frozen, they are the test split, scored once.",
     )
     fresh.add_argument("-o", "--output", default=str(paths.ANNOTATION_FRESH_TEST))
-    fresh.add_argument(
-        "--per-collection",
-        nargs="+",
-        type=_count,
-        default=[("fakes", 200), ("ucdp_iraq", 250), ("ucdp_syria", 400)],
-        metavar="NAME=N",
-        help="how many to draw per collection (default: fakes=200 ucdp_iraq=250 ucdp_syria=400)",
+    _outside_arguments(
+        fresh,
+        per_collection={"fakes": 200, "ucdp_iraq": 250, "ucdp_syria": 400},
+        exclude=[paths.ANNOTATION_SAMPLE, *paths.ANNOTATION_SUPPLEMENTS],
+        exclude_help="every earlier sample",
     )
-    fresh.add_argument(
-        "--exclude",
-        nargs="+",
-        default=[str(paths.ANNOTATION_SAMPLE), *map(str, paths.ANNOTATION_SUPPLEMENTS)],
-        help="sample files whose documents' text groups are not drawn again (default: every earlier sample)",
-    )
-    fresh.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
-    fresh.add_argument("--force", action="store_true", help="overwrite an existing output file")
     fresh.set_defaults(func=_sample_outside, draw="draw_fresh_test")
     return parser
 

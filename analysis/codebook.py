@@ -1,12 +1,37 @@
 """The event-type label set: the single source of truth for names, order and definitions.
 
 Version 1 of the project codebook (``docs/codebook.md``). Every stage, table and
-test takes the label set from :data:`EVENT_TYPES`.
+test takes the label set from :data:`EVENT_TYPES`, and a type's properties from
+:data:`CODEBOOK`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 CODEBOOK_VERSION = 1
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One type of the codebook and its properties.
+
+    Attributes
+    ----------
+    name : str
+        The label, snake_case.
+    definition : str
+        One line, as annotators and ``docs/codebook.md`` read it.
+    military : bool
+        An act of armed force: news from outside any conflict must never get it (the
+        out-of-domain negatives and false-alarm checks). Civilian harm and negotiation are
+        reported outside war too, so they are not.
+    """
+
+    name: str
+    definition: str
+    military: bool
+
 
 #: Event types in codebook order, with a one-line definition each.
 DEFINITIONS: dict[str, str] = {
@@ -23,7 +48,27 @@ DEFINITIONS: dict[str, str] = {
     "negotiation": "talks, truces, ceasefires, agreements or deals between parties, held, reached or in force",
     "chemical": "use of chemical weapons or toxic gas, alleged or confirmed",
 }
-EVENT_TYPES: tuple[str, ...] = tuple(DEFINITIONS)
+#: The types that are no act of armed force (:attr:`EventType.military` is False for them).
+NOT_MILITARY = frozenset({"civilian_harm", "negotiation"})
+#: The codebook, in its order: every stage, table, figure and test takes the types from here.
+CODEBOOK: tuple[EventType, ...] = tuple(
+    EventType(name, definition, military=name not in NOT_MILITARY) for name, definition in DEFINITIONS.items()
+)
+EVENT_TYPES: tuple[str, ...] = tuple(t.name for t in CODEBOOK)
+#: The types that are acts of armed force (:attr:`EventType.military`).
+MILITARY_TYPES: tuple[str, ...] = tuple(t.name for t in CODEBOOK if t.military)
+#: Figures with one panel per type place them in codebook order, in rows of this many.
+PANEL_COLUMNS = 4
+
+
+def panel_grid(n_types: int = len(CODEBOOK)) -> tuple[int, int]:
+    """Return the rows and columns of a figure with one panel per type (:data:`PANEL_COLUMNS` a row).
+
+    >>> panel_grid(12), panel_grid(13), panel_grid(3)
+    ((3, 4), (4, 4), (1, 3))
+    """
+    columns = min(PANEL_COLUMNS, n_types)
+    return -(-n_types // columns), columns
 
 
 def parse_labels(value: object, *, where: str = "") -> frozenset[str]:

@@ -117,7 +117,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     from analysis import paths
     from analysis.model import persist
-    from analysis.model.classify import classify_frame
+    from analysis.model.new_text import classify_frame
 
     model_path = args.model or paths.MODEL
     frame = _texts(args.n)

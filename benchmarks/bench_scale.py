@@ -41,7 +41,7 @@ import json, sys, tempfile, time
 from pathlib import Path
 from analysis import engine, paths
 from analysis.corpus import partitions, scale
-from analysis.model import inference
+from analysis.model import predict
 from analysis.params import EngineParams, load_params
 
 def main():
@@ -57,7 +57,7 @@ def main():
             out_documents=out_dir / "documents.parquet", out_reports=out_dir / "reports.parquet",
             out_ledger=out_dir / "ledger.parquet")
         t1 = time.perf_counter()
-        n = inference.predict_files(out_dir / "documents.parquet", paths.MODEL, engine=ex,
+        n = predict.predict_files(out_dir / "documents.parquet", paths.MODEL, engine=ex,
             workdir=Path(wd) / "predict", out=out_dir / "predictions.parquet",
             articles=tuple(acquire.of_kind("articles")))
         t2 = time.perf_counter()

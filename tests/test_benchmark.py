@@ -109,7 +109,7 @@ def test_the_study_pipeline_never_imports_the_encoder():
     code = (
         "import sys, importlib\n"
         + "".join(f"importlib.import_module('analysis.stages.{s}')\n" for s in stages)
-        + "importlib.import_module('analysis.model.classify')\n"
+        + "importlib.import_module('analysis.model.new_text')\n"
         + "bad = [m for m in ('sentence_transformers', 'transformers') if m in sys.modules]\n"
         + "assert not bad, bad\n"
     )

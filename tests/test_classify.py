@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from analysis.__main__ import main as cli
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.model import classify, persist
+from analysis.model import new_text, persist
 
 
 @pytest.fixture(scope="module")
@@ -217,12 +217,12 @@ def test_every_input_row_gets_exactly_one_output_row(small_model, rows, chunk_ro
     data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     seen: set[str] = set()
     chunks = [
-        classify.classify_chunk(frame, small_model, seen_ids=seen, max_text_chars=200)
-        for frame in classify.iter_input("-", fmt="jsonl", stdin=io.BytesIO(data), chunk_rows=chunk_rows)
+        new_text.classify_chunk(frame, small_model, seen_ids=seen, max_text_chars=200)
+        for frame in new_text.iter_input("-", fmt="jsonl", stdin=io.BytesIO(data), chunk_rows=chunk_rows)
     ]
     out = pd.concat(chunks, ignore_index=True)
     assert out["line"].tolist() == list(range(1, len(rows) + 1))  # one row per input line, in order
-    assert set(out["status"]) <= set(classify.STATUSES)
+    assert set(out["status"]) <= set(new_text.STATUSES)
     ok = out["status"] == "ok"
     assert out.loc[ok, "labels"].notna().all() and out.loc[~ok, "labels"].isna().all()
     first_ids = {r["id"] for r in rows if r["id"].strip()}
@@ -235,15 +235,15 @@ def test_reading_a_table_twice_gives_the_same_frames(tmp_path):
     frame = pd.DataFrame({"id": [str(i) for i in range(5)], "text": [f"text {i}" for i in range(5)]})
     path = tmp_path / "in.csv"
     frame.to_csv(path, index=False)
-    chunks = list(classify.iter_input(str(path), chunk_rows=2))
+    chunks = list(new_text.iter_input(str(path), chunk_rows=2))
     assert [len(c) for c in chunks] == [2, 2, 1]
-    whole = pd.concat(list(classify.iter_input(str(path), chunk_rows=100)), ignore_index=True)
+    whole = pd.concat(list(new_text.iter_input(str(path), chunk_rows=100)), ignore_index=True)
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
 
 
 def test_input_format_errors_before_reading():
     with pytest.raises(DataError, match="Parquet cannot be read from standard input"):
-        next(classify.iter_input("-", fmt="parquet", stdin=io.BytesIO(b"")))
+        next(new_text.iter_input("-", fmt="parquet", stdin=io.BytesIO(b"")))
 
 
 def test_classify_texts_answers_as_the_command_does(tmp_path, model_path, capsys):
@@ -293,7 +293,7 @@ def test_classify_texts_loads_the_model_once_per_file_version(tmp_path, model_pa
     calls = []
     load = persist.load
     monkeypatch.setattr(persist, "load", lambda p: calls.append(p) or load(p))
-    monkeypatch.setattr(classify, "_LOADED", {})
+    monkeypatch.setattr(new_text, "_LOADED", {})
     # two batches from one model file: one load
     first = classify_texts(["Warplanes struck the town"], model_path=path)
     second = classify_texts(["Warplanes struck the town", "Mortars fell"], model_path=str(path))
@@ -328,7 +328,7 @@ def test_the_linear_classify_path_never_imports_torch(tmp_path, model_path):
         "import sys\n"
         "import analysis\n"
         "print('pandas' in sys.modules)\n"  # `import analysis` stays light: classify_texts comes on first use
-        "import analysis.model.classify, analysis.__main__\n"
+        "import analysis.model.new_text, analysis.__main__\n"
         "print('torch' in sys.modules)\n"
         f"assert analysis.__main__.main(['classify', {src!r}, '-o', {str(tmp_path / 'o.jsonl')!r}, "
         f"'--model', {model_path!r}]) == 0\n"

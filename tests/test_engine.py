@@ -12,9 +12,9 @@ from analysis import engine, paths
 from analysis.corpus import articles, build, partitions, readers, scale
 from analysis.corpus.collections import read_collection
 from analysis.io import sha256_file, write_parquet, write_parquet_chunks
-from analysis.model import inference
+from analysis.model import predict
 from analysis.params import KIND_COLUMNS, EngineParams, load_params
-from analysis.study import analyses
+from analysis.study import inputs
 
 ACQUIRE = load_params("acquire")
 SPECS = {spec.name: spec for spec in ACQUIRE.collections}
@@ -35,7 +35,7 @@ def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) 
             out_reports=out / "reports.parquet",
             out_ledger=out / "ledger.parquet",
         )
-        inference.predict_files(
+        predict.predict_files(
             out / "documents.parquet",
             paths.MODEL,
             engine=ex,
@@ -44,7 +44,7 @@ def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) 
             articles=tuple(ACQUIRE.of_kind("articles")),
         )
         # the report stage's per-document join, on the same engine
-        labelled = analyses.labelled_documents_files(out / "documents.parquet", out / "predictions.parquet", engine=ex)
+        labelled = inputs.labelled_documents_files(out / "documents.parquet", out / "predictions.parquet", engine=ex)
     write_parquet(out / "labelled.parquet", labelled)
 
 

@@ -95,9 +95,8 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     # end to end on the library: clean, predict with the pipeline's model, then the report's
     # tables and figures; the event analyses say they do not apply
     from analysis import engine
-    from analysis.model import inference
-    from analysis.study import analyses, report
-    from analysis.study import inference as ppi
+    from analysis.model import predict
+    from analysis.study import inputs, ppi, report
     from analysis.study.style import save
 
     if not paths.MODEL.is_file():
@@ -107,7 +106,7 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     documents, reports, _ = build.build_corpus({"own_news": frame}, acquire=acquire, **_clean())
     documents.to_parquet(tmp_path / "documents.parquet")
     with engine.executor(load_params("engine")) as ex:
-        inference.predict_files(
+        predict.predict_files(
             tmp_path / "documents.parquet",
             paths.MODEL,
             engine=ex,
@@ -115,7 +114,7 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
             out=tmp_path / "predictions.parquet",
             articles=tuple(acquire.of_kind("articles")),
         )
-        labelled = analyses.labelled_documents_files(
+        labelled = inputs.labelled_documents_files(
             tmp_path / "documents.parquet", tmp_path / "predictions.parquet", engine=ex
         )
     # the classifier reads the articles: the plain reports get their types

@@ -21,7 +21,7 @@ import yaml
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
 from analysis.model.classifier import EventClassifier
-from analysis.model.classify import classify_frame
+from analysis.model.new_text import classify_frame
 
 TESTS = ("mft", "inv", "dir", "ood")
 

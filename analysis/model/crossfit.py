@@ -1,6 +1,6 @@
 """Cross-fitted predictions: every document predicted by a model that never saw it.
 
-The study's error-aware estimates (:mod:`analysis.study.inference`) combine predictions
+The study's error-aware estimates (:mod:`analysis.study.ppi`) combine predictions
 on the whole population with round 1's random gold sample. Prediction-powered inference
 needs the same predictor on both, and one that was not fitted on either: the saved model
 was trained on the gold documents (their gold labels) and on most other documents (their

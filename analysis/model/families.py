@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -217,6 +219,81 @@ def distilled_labels(train: pd.DataFrame, teacher: EncoderClassifier) -> pd.Data
     return out
 
 
+@dataclass(frozen=True)
+class Family:
+    """One model family of ``train.family``: how it trains and refits, and what its refits see.
+
+    A new family is a :class:`Family` entry in :data:`FAMILIES` and its name in
+    ``analysis/params/model.py: FAMILIES``; nothing downstream branches on the name.
+
+    Attributes
+    ----------
+    train : callable
+        ``(train, dev, *, spec, label_model, grid, refit_on_dev, seed, n_jobs)`` to
+        ``(model, thresholds, dev_proba, train)``: the fitted model, its thresholds table, the
+        train-only model's dev probabilities, and ``train`` with the labels it learned from.
+    refit : callable
+        ``(model, frame)`` to the model refitted on ``frame`` with the saved thresholds (the
+        cross-fitted folds).
+    refits_on_dev : bool
+        Whether ``train.refit_on_dev`` applies: the saved model then saw dev, and so do the folds.
+    """
+
+    train: Callable[..., tuple[EventClassifier, pd.DataFrame, pd.DataFrame, pd.DataFrame]]
+    refit: Callable[[EventClassifier, pd.DataFrame], EventClassifier]
+    refits_on_dev: bool
+
+
+def _train_linear(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, **linear):
+    model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
+    return model, thresholds, dev_proba, train
+
+
+def _train_encoder(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, label_model, grid, seed, **_):
+    model, thresholds, dev_proba = train_encoder(train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed)
+    return model, thresholds, dev_proba, train
+
+
+def _train_distilled(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, **linear):
+    teacher, _, _ = train_encoder(
+        train, dev, spec=spec, label_model=linear["label_model"], grid=linear["grid"], seed=linear["seed"]
+    )
+    train = distilled_labels(train, teacher)
+    model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
+    model.teacher_thresholds_ = dict(teacher.thresholds)  # a cross-fitted refit's own teacher cuts at these
+    return model, thresholds, dev_proba, train
+
+
+def _refit(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
+    return model.refit(frame["text"], frame, sample_weight=frame["weight"].to_numpy())
+
+
+def _refit_distilled(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
+    """Fine-tune a teacher of the fold's own on ``frame``; it labels the weak rows at the saved teacher's cuts.
+
+    No held-out document's label reaches the refit through the teacher. (The thresholds were
+    tuned on all of dev: ten numbers, not labels.)
+    """
+    teacher = EncoderClassifier(model.spec, seed=model.seed).fit(
+        frame["text"], frame, sample_weight=frame["weight"].to_numpy(), label_model=model.label_model
+    )
+    teacher.thresholds.update(model.teacher_thresholds_)
+    return _refit(model, distilled_labels(frame, teacher))
+
+
+#: The families of ``train.family``, by name (``analysis/params/model.py: FAMILIES`` lists the same names).
+FAMILIES: dict[str, Family] = {
+    "linear": Family(train=_train_linear, refit=_refit, refits_on_dev=True),
+    "encoder": Family(train=_train_encoder, refit=_refit, refits_on_dev=False),
+    "distilled": Family(train=_train_distilled, refit=_refit_distilled, refits_on_dev=True),
+}
+
+
+def family_of(model: EventClassifier) -> Family:
+    """Return the :class:`Family` a saved model belongs to."""
+    return FAMILIES[model.spec.family]
+
+
 def train_model(
     train: pd.DataFrame,
     dev: pd.DataFrame,
@@ -228,7 +305,7 @@ def train_model(
     seed: int,
     n_jobs: int = 1,
 ) -> tuple[EventClassifier, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Train the family of ``spec.family``, tune its thresholds on dev.
+    """Train the family of ``spec.family`` (:data:`FAMILIES`), tune its thresholds on dev.
 
     Returns
     -------
@@ -238,40 +315,25 @@ def train_model(
         learned from: ``doc_id`` and one boolean (or NaN) column per type, one row per row of
         ``train`` (the distilled family's weak rows carry the encoder's labels).
     """
-    linear = {"label_model": label_model, "grid": grid, "refit_on_dev": refit_on_dev, "seed": seed, "n_jobs": n_jobs}
-    if spec.family == "encoder":
-        model, thresholds, dev_proba = train_encoder(
-            train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed
-        )
-    elif spec.family == "distilled":
-        teacher, _, _ = train_encoder(train, dev, spec=spec, label_model=label_model, grid=grid, seed=seed)
-        train = distilled_labels(train, teacher)
-        model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
-        model.teacher_thresholds_ = dict(teacher.thresholds)  # a cross-fitted refit's own teacher cuts at these
-    else:
-        model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
-    return model, thresholds, dev_proba, train[["doc_id", *model.event_types]]
+    model, thresholds, dev_proba, learned_from = FAMILIES[spec.family].train(
+        train,
+        dev,
+        spec=spec,
+        label_model=label_model,
+        grid=grid,
+        refit_on_dev=refit_on_dev,
+        seed=seed,
+        n_jobs=n_jobs,
+    )
+    return model, thresholds, dev_proba, learned_from[["doc_id", *model.event_types]]
 
 
 def refit_model(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
     """Refit a saved model of any family on ``frame`` (a training set), as the cross-fitted folds need.
-
-    The distilled family's teacher is fine-tuned again on ``frame`` alone and labels its
-    weak rows at the saved teacher's thresholds, so no held-out document's label reaches
-    the refit through the teacher. (The thresholds were tuned on all of dev: ten numbers, not
-    labels.) The other families refit as :meth:`EventClassifier.refit`.
 
     Returns
     -------
     EventClassifier
         The refitted model, with the saved model's thresholds and learned types.
     """
-    weight = frame["weight"].to_numpy()
-    if model.spec.family != "distilled":
-        return model.refit(frame["text"], frame, sample_weight=weight)
-    teacher = EncoderClassifier(model.spec, seed=model.seed).fit(
-        frame["text"], frame, sample_weight=weight, label_model=model.label_model
-    )
-    teacher.thresholds.update(model.teacher_thresholds_)
-    frame = distilled_labels(frame, teacher)
-    return model.refit(frame["text"], frame, sample_weight=frame["weight"].to_numpy())
+    return family_of(model).refit(model, frame)

@@ -17,13 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import EVENT_TYPES
+from analysis.codebook import EVENT_TYPES, MILITARY_TYPES
 from analysis.corpus.readers import read_labelled_tsv
 from analysis.model.datasets import SET_COLUMNS
 from analysis.stats import wilson_interval
-
-#: The types an out-of-domain negative is a negative for; the others stay unknown for it.
-MILITARY_TYPES = tuple(t for t in EVENT_TYPES if t not in ("civilian_harm", "negotiation"))
 
 
 def read_negatives(raw_dir: Path, *, tasks: tuple[str, ...], split: str) -> pd.DataFrame:

@@ -1,9 +1,5 @@
 """Stage ``benchmark`` (benchmarks/dvc.yaml): train, tune on dev, score once on test, per task."""
 
-import multiprocessing
-
-import pandas as pd
-
 from analysis import paths
 from analysis.corpus import readers
 from analysis.io import write_csv, write_table
@@ -34,12 +30,7 @@ def _one(task: str) -> dict:
 def main() -> None:
     """Run every task in its own process; write results, the comparison table and the figure."""
     tasks = list(load_params("benchmark").tasks)
-    context = multiprocessing.get_context("spawn")
-    rows = []
-    for task in tasks:
-        with context.Pool(1) as pool:
-            rows.append(pool.apply(_one, (task,)))
-    results = pd.DataFrame(rows)
+    results = benchmark.run_tasks_apart(_one, tasks)
     write_csv(paths.BENCHMARK_RESULTS, results)
     comparison = benchmark.comparison_table(results, load_params("benchmark").tasks)
     write_table(

@@ -1,7 +1,6 @@
 """Stage ``benchmark_finetune`` (benchmarks/dvc.yaml): the fine-tuned encoder family on the six tasks, chosen on dev."""
 
 import dataclasses
-import multiprocessing
 
 import pandas as pd
 
@@ -10,7 +9,7 @@ from analysis.corpus import readers
 from analysis.io import write_csv, write_table
 from analysis.params import load_params
 from analysis.stages._common import run
-from analysis.yardstick import finetune
+from analysis.yardstick import benchmark, finetune
 
 
 def _one(task: str) -> dict:
@@ -32,12 +31,7 @@ def _one(task: str) -> dict:
 def main() -> None:
     """Fine-tune per task; write the results and the table of the family dev chose per task."""
     tasks = load_params("benchmark").tasks
-    context = multiprocessing.get_context("spawn")
-    rows = []
-    for task in tasks:
-        with context.Pool(1) as pool:
-            rows.append(pool.apply(_one, (task,)))
-    results = pd.DataFrame(rows)
+    results = benchmark.run_tasks_apart(_one, tasks)
     write_csv(paths.BENCHMARK_FINETUNE_RESULTS, results)
     table = finetune.family_table(pd.read_csv(paths.BENCHMARK_RESULTS), results, tasks)
     caption = "The family chosen on dev per task (linear or fine-tuned encoder) against BERT-base and ConfliBERT."

@@ -6,6 +6,7 @@ from analysis import paths
 from analysis.documents import ELIGIBILITY_COLUMNS, eligible
 from analysis.io import write_parquet
 from analysis.model import crossfit, persist
+from analysis.model.families import family_of
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -19,8 +20,8 @@ def main() -> None:
     train, dev = pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.DEV_SET)
     train = crossfit.with_labels(train, pd.read_parquet(paths.TRAINING_LABELS))  # what the saved model learned from
     model = persist.load(paths.MODEL)
-    # the folds refit on what the saved model saw: the encoder family never refits on dev
-    seen_dev = load_params("train").refit_on_dev and model.spec.family != "encoder"
+    # the folds refit on what the saved model saw
+    seen_dev = load_params("train").refit_on_dev and family_of(model).refits_on_dev
     fitted = pd.concat([train, dev], ignore_index=True) if seen_dev else train
     fitted = fitted.merge(documents[["doc_id", "text_group"]], on="doc_id", how="left")  # none for outside news
     predicted = crossfit.cross_fitted(

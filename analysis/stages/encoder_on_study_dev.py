@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis import paths
-from analysis.checks.encoder import encoder_on_study_dev
+from analysis.checks.stacked_embeddings import encoder_on_study_dev
 from analysis.errors import ParamsError
 from analysis.io import write_table
 from analysis.model import embeddings

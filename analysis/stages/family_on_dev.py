@@ -5,7 +5,7 @@ import json
 import pandas as pd
 
 from analysis import paths
-from analysis.checks.families import StackedClassifier, family_scores
+from analysis.checks.family_comparison import StackedClassifier, family_scores
 from analysis.io import write_table
 from analysis.model import behaviour, embeddings, families, ood
 from analysis.model.classifier import train_classifier

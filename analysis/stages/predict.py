@@ -3,7 +3,7 @@
 import tempfile
 
 from analysis import engine, paths
-from analysis.model import inference
+from analysis.model import predict
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -16,7 +16,7 @@ def main() -> None:
         tempfile.TemporaryDirectory(dir=paths.PROCESSED, prefix=".predict-") as workdir,
         engine.executor(load_params("engine")) as executor,
     ):
-        inference.predict_files(
+        predict.predict_files(
             paths.DOCUMENTS, paths.MODEL, engine=executor, workdir=workdir, out=paths.PREDICTIONS, articles=articles
         )
 

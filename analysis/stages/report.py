@@ -8,7 +8,7 @@ from analysis import engine, paths
 from analysis.io import write_json, write_table, write_text
 from analysis.params import load_params
 from analysis.stages._common import run
-from analysis.study import analyses, headline, inference, report, style
+from analysis.study import headline, inputs, ppi, report, style
 from analysis.study.numbers import numbers_tex
 
 
@@ -17,9 +17,9 @@ def main() -> None:
     params, collections = load_params("report"), load_params("acquire")
     reports = pd.read_parquet(paths.REPORTS)
     with engine.executor(load_params("engine")) as executor:
-        labelled = analyses.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
+        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
     crossfit = pd.read_parquet(paths.CROSSFIT_PREDICTIONS)
-    gold = inference.gold_labels(pd.read_parquet(paths.GOLD), crossfit, strata=load_params("crossfit").strata)
+    gold = ppi.gold_labels(pd.read_parquet(paths.GOLD), crossfit, strata=load_params("crossfit").strata)
     checked = sorted({c.collection for c in params.word_checks})
     texts = (
         pd.read_parquet(

@@ -30,6 +30,7 @@ def main() -> None:
     model, label_model = persist.load(paths.MODEL), json.loads(paths.LABEL_MODEL.read_text())
     proba = model.predict_proba(test["text"])
     old = pd.read_csv(paths.OLD_MODEL_TEST_PREDICTIONS).set_index("doc_id").loc[test["doc_id"]].astype(bool)
+    old = old.reindex(columns=list(EVENT_TYPES), fill_value=False)  # a type added since: never predicted by it
     systems = {
         "classifier": model.labels_from_proba(proba),
         **scoring.baselines(test["text"], label_model=label_model),

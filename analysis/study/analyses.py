@@ -6,53 +6,19 @@ and tables of the ``report`` stage are drawn from their outputs.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 from scipy import stats
 
 from analysis.codebook import EVENT_TYPES
-from analysis.engine import Executor
-from analysis.errors import DataError
 from analysis.labels.cues import CUES, PARAPHRASES
-from analysis.stats import bootstrap_mean_interval, holm, wilson_interval
+from analysis.stats import bootstrap_mean_interval, holm
 
 
 def labelled_documents(documents: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """Join the predicted event types onto the documents (one boolean column per type)."""
     cols = ["doc_id", *EVENT_TYPES]
     return documents.merge(predictions[cols], on="doc_id", how="left", validate="one_to_one")
-
-
-def _labelled_row_group(group: int, *, documents: Path, predictions: Path) -> pd.DataFrame:
-    docs = pq.ParquetFile(documents)
-    columns = [c for c in docs.schema_arrow.names if c != "text"]  # the report never reads texts
-    frame = docs.read_row_group(group, columns=columns).to_pandas()
-    pred = pq.ParquetFile(predictions).read_row_group(group, columns=["doc_id", *EVENT_TYPES]).to_pandas()
-    if frame["doc_id"].tolist() != pred["doc_id"].tolist():
-        raise DataError(f"{predictions}: row group {group} does not match {documents} (re-run dvc repro predict)")
-    return labelled_documents(frame, pred)
-
-
-def labelled_documents_files(documents: Path, predictions: Path, *, engine: Executor) -> pd.DataFrame:
-    """:func:`labelled_documents` row group by row group, on an engine, without the texts.
-
-    The predictions file has the documents' order and row groups, so each task joins one
-    pair of row groups; only the metadata columns and labels come back.
-
-    Returns
-    -------
-    DataFrame
-        The documents' columns except ``text``, plus one boolean column per event type.
-    """
-    n_docs, n_pred = pq.ParquetFile(documents).num_row_groups, pq.ParquetFile(predictions).num_row_groups
-    if n_docs != n_pred:
-        raise DataError(f"{predictions}: {n_pred} row groups, {documents} has {n_docs} (re-run dvc repro predict)")
-    groups = list(range(n_docs))
-    parts = engine.map(_labelled_row_group, groups, documents=Path(documents), predictions=Path(predictions))
-    return pd.concat(parts, ignore_index=True)
 
 
 def monthly_volume(reports: pd.DataFrame) -> pd.DataFrame:
@@ -78,37 +44,6 @@ def monthly_volume(reports: pd.DataFrame) -> pd.DataFrame:
     )
     out["partial"] = (starts_late | ends_early).astype(bool)
     return out.sort_values(["collection", "month"], ignore_index=True)
-
-
-def type_shares(frame: pd.DataFrame, *, by: str, level: float = 0.95) -> pd.DataFrame:
-    """Share of documents reporting each event type, per group, with Wilson intervals.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``<by>``, ``event_type``, ``n_docs``, ``n_pos``, ``share``, ``share_ci_lower``,
-        ``share_ci_upper``.
-    """
-    grouped = frame.groupby(by, sort=True)
-    n = grouped.size()
-    rows = []
-    for t in EVENT_TYPES:
-        k = grouped[t].sum().astype(int)
-        lo, hi = wilson_interval(k.to_numpy(), n.to_numpy(), level=level)
-        rows.append(
-            pd.DataFrame(
-                {
-                    by: n.index,
-                    "event_type": t,
-                    "n_docs": n.to_numpy(),
-                    "n_pos": k.to_numpy(),
-                    "share": k.to_numpy() / n.to_numpy(),
-                    "share_ci_lower": lo,
-                    "share_ci_upper": hi,
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
 
 
 def association_tests(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
@@ -263,7 +198,7 @@ def word_checks(documents: pd.DataFrame, predicted: pd.DataFrame, gold: pd.DataF
     predicted : DataFrame
         ``doc_id`` and one boolean column per type.
     gold : DataFrame
-        :func:`analysis.study.inference.gold_labels` (the random gold sample).
+        :func:`analysis.study.ppi.gold_labels` (the random gold sample).
     checks : sequence of WordCheck
         ``report.word_checks``.
 
@@ -333,3 +268,13 @@ def weekly_shares(labelled: pd.DataFrame, *, collection: str, start: str | None,
     out = pd.concat(rows, ignore_index=True)
     out["share"] = (out["n_pos"] / out["n_docs"]).where(out["n_docs"] > 0)
     return out
+
+
+def lag_by_outlet(event_reports: pd.DataFrame, *, min_reports: int) -> pd.DataFrame:
+    """Summarise the reporting lag of UCDP source reports per outlet (median, IQR, n)."""
+    return lag_summary(event_reports, by="outlet", min_reports=min_reports)
+
+
+def lag_by_type(event_reports: pd.DataFrame, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the reporting lag per predicted event type of the reported event."""
+    return lag_summary(report_types(event_reports, labelled), by="event_type", min_reports=1)

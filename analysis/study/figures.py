@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import EVENT_TYPES
+from analysis.codebook import EVENT_TYPES, panel_grid
 from analysis.study.style import DOUBLE, paper_style
 
 PERCENT = plt.FuncFormatter(lambda v, _: f"{v:.0%}")
@@ -79,6 +79,28 @@ def _mark_dates(ax, key_dates: list[tuple[str, str]], *, labelled: bool = True) 
             )
 
 
+def type_panels(*, height: float, **shared) -> tuple[plt.Figure, np.ndarray]:
+    """Return a figure with one panel per event type, in the codebook's grid (:func:`panel_grid`).
+
+    ``height`` is the figure's height for three rows (twelve types), scaled to the rows the
+    codebook needs; panels past the last type are hidden. ``shared``: ``sharex``/``sharey``.
+    """
+    rows, columns = panel_grid(len(EVENT_TYPES))
+    fig, axes = plt.subplots(rows, columns, figsize=(DOUBLE, height / 3 * rows), layout="constrained", **shared)
+    axes = np.atleast_2d(axes)
+    for ax in axes.flat[len(EVENT_TYPES) :]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def label_grid(axes: np.ndarray, *, xlabel: str, ylabel: str) -> None:
+    """Label the x axes of a grid's bottom row and the y axes of its first column."""
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
+
+
 def _share_panel(ax, part: pd.DataFrame, *, y: np.ndarray, color: str, label: str | None) -> None:
     """Naive share (hollow) and PPI++ share with its interval (filled) at positions ``y``."""
     ax.plot(part["share"], y, "o", markersize=3, markerfacecolor="white", color=color)
@@ -107,9 +129,9 @@ def outlet_profiles(
     names = [f"{group_label(g)} (n={n.loc[g, 'n_docs']}, gold {n.loc[g, 'n_gold']})" for g in groups]
     p_value = tests.set_index("event_type")["p_value_ppi_holm"]
     with paper_style():
-        fig, axes = plt.subplots(3, 4, figsize=(DOUBLE, 5.6), sharey=True, layout="constrained")
+        fig, axes = type_panels(height=5.6, sharey=True)
         y = np.arange(len(groups))
-        for ax, t in zip(axes.flat, EVENT_TYPES, strict=True):
+        for ax, t in zip(axes.flat, EVENT_TYPES, strict=False):  # spare panels hidden
             part = profiles[profiles["event_type"] == t].set_index("outlet_group").loc[groups]
             _share_panel(ax, part, y=y, color="C0", label=None)
             ax.set_title(f"{t}{_p_text(p_value.get(t, np.nan), sep='  ')}", fontsize=7)
@@ -226,9 +248,9 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
     countries = sorted(table["country"].unique())
     bands = list(dict.fromkeys(table["deaths_band"]))
     with paper_style():
-        fig, axes = plt.subplots(3, 4, figsize=(DOUBLE, 5.2), sharex=True, layout="constrained")
+        fig, axes = type_panels(height=5.2, sharex=True)
         x = np.arange(len(bands))
-        for ax, t in zip(axes.flat, EVENT_TYPES, strict=True):
+        for ax, t in zip(axes.flat, EVENT_TYPES, strict=False):  # spare panels hidden
             if not (table.loc[table["event_type"] == t, "n_events"] >= MIN_BAND_EVENTS).any():
                 ax.text(
                     0.5,
@@ -265,10 +287,7 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
             ax.set_title(t, fontsize=7)
             ax.legend(fontsize=5, loc="upper left")
             ax.set_xticks(x, labels=bands, fontsize=5.5)
-        for ax in axes[-1]:
-            ax.set_xlabel("fatalities (UCDP best)")
-        for ax in axes[:, 0]:
-            ax.set_ylabel("sources per event")
+        label_grid(axes, xlabel="fatalities (UCDP best)", ylabel="sources per event")
         fig.suptitle(
             "UCDP events: mean number of source reports by fatality band, per predicted type and country (n: events).\n"
             f"Bars: {level:.0%} percentile bootstrap interval of the mean; bands with fewer than {MIN_BAND_EVENTS} "

@@ -3,7 +3,7 @@
 The classifier's figures read the frozen test set's scores (``score_test``): types with
 fewer than 10 test positives, and the types the classifier leaves to the rules (too few
 training positives), are marked as such rather than drawn as comparable. The coefficient
-plots read the tidy tables of :mod:`analysis.study.models`.
+plots read the tidy tables of :mod:`analysis.study.regressions`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 
 from analysis.codebook import EVENT_TYPES
 from analysis.stats import wilson_interval
-from analysis.study import models
-from analysis.study.figures import bars
+from analysis.study import model_tables
+from analysis.study.figures import bars, label_grid
 from analysis.study.style import DOUBLE, SINGLE, paper_style
 
 #: Types with fewer test positives than this are not measurable: no comparison is drawn.
@@ -94,10 +94,7 @@ def calibration(curve: pd.DataFrame, *, rules: list[str], level: float) -> plt.F
             ax.scatter(part["mean_predicted"], part["fraction_positive"], s=4 + 6 * np.log10(part["n"]), zorder=3)
             ax.set_title(f"{t} (n={int(part['n'].sum())}, {int(k.sum())} positive)", fontsize=6.5)
             ax.set_aspect("equal")
-        for ax in axes[-1]:
-            ax.set_xlabel("mean predicted probability")
-        for ax in axes[:, 0]:
-            ax.set_ylabel("fraction positive")
+        label_grid(axes, xlabel="mean predicted probability", ylabel="fraction positive")
         fig.suptitle(
             "Calibration on the frozen test set, per type the classifier learns (the rules' 0/1 votes left out):\n"
             f"10 equal-width bins; marker area grows with the bin's documents (log); "
@@ -115,7 +112,7 @@ def coefficients(table: pd.DataFrame, *, title: str, ratio: bool, xlabel: str, l
         if ratio
         else ("estimate", "estimate_ci_lower", "estimate_ci_upper")
     )
-    names = [models.term_name(t, level_label=level_label) for t in part["term"]]
+    names = [model_tables.term_name(t, level_label=level_label) for t in part["term"]]
     with paper_style():
         fig, ax = plt.subplots(figsize=(SINGLE * 1.5, 0.17 * len(part) + 0.9), layout="constrained")
         y = np.arange(len(part))

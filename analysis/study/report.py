@@ -1,13 +1,12 @@
 """The study's tables and figures, assembled from the pipeline outputs.
 
 Shares of predicted types are estimated over the unsealed documents, the population the
-random gold sample was drawn from (:mod:`analysis.study.inference`); descriptive tables of
+random gold sample was drawn from (:mod:`analysis.study.ppi`); descriptive tables of
 reports (lag, selection) and the event-level models read every document.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 
 import matplotlib.pyplot as plt
@@ -15,7 +14,7 @@ import pandas as pd
 
 from analysis.documents import eligible
 from analysis.params import AcquireParams, ReportParams
-from analysis.study import analyses, figures, inference, model_figures, models, tables
+from analysis.study import analyses, figures, model_figures, model_tables, ppi, regressions, tables
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def study_tables(
     reports : DataFrame
         The source reports of the event collections.
     gold : DataFrame
-        :func:`analysis.study.inference.gold_labels`: the random gold sample, gold and cross-fitted labels.
+        :func:`analysis.study.ppi.gold_labels`: the random gold sample, gold and cross-fitted labels.
     crossfit : DataFrame
         The ``crossfit`` stage's predictions: every unsealed document predicted out of fold.
     texts : DataFrame
@@ -88,92 +87,29 @@ def study_tables(
     """
     level = params.ci_level
     labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
-    population = inference.with_crossfit(eligible(labelled), crossfit)
+    population = ppi.with_crossfit(eligible(labelled), crossfit)
     articles = population[population["collection"].isin(collections.of_kind("articles"))]
     events = collections.of_kind("event_reports")
     event_docs = labelled[labelled["collection"].isin(events)]
     event_reports = reports[reports["collection"].isin(events)]
-    profiles = tables.outlet_profiles(articles, gold, level=level)
-    credibility = tables.credibility_profile(articles, gold, level=level)
-    fitted, checks = event_models(labelled, reports, gold, params=params, collections=collections)
-    shares = tables.type_shares(population, gold, level=level)
-    built = {
-        "type_shares": shares,
-        "type_shares_by_year": tables.type_shares_by_year(
-            population[population["collection"].isin(events)], gold, level=level
-        ),
-        "outlet_profiles": profiles,
-        "outlet_tests": tables.outlet_tests(profiles, articles),
-        "credibility_profile": credibility,
-        "credibility_tests": tables.credibility_tests(credibility, articles),
-        "lag_by_outlet": tables.lag_by_outlet(event_reports, min_reports=params.lag_min_reports),
-        "lag_by_type": tables.lag_by_type(event_reports, labelled),
-        "selection_by_type": tables.selection_by_type(
-            event_docs, bins=list(params.selection_death_bins), level=level, seed=seed
-        ),
-        "model_sources": _tidy(tables.model_sources, fitted.get("sources"), level=level),
-        "model_first_report": _tidy(tables.model_first_report, fitted.get("first_report"), level=level),
-        "model_credibility": _tidy(tables.model_credibility, fitted.get("credibility"), level=level),
-        "model_fit": tables.model_fit({k: v for k, v in fitted.items() if v is not None}),
-        "measurement_error": tables.measurement_error(checks),
-        "word_checks": tables.word_checks(texts, labelled, gold, checks=params.word_checks),
-        "shares_summary": tables.shares_summary(shares),
-    }
-    built["models_summary"] = tables.models_summary(
-        built["model_sources"], built["model_first_report"], built["model_credibility"], level_label=params.group_label
+    fitted, checks = regressions.fit_event_models(labelled, reports, gold, params=params, collections=collections)
+    built = model_tables.model_tables(fitted, checks, level=level, level_label=params.group_label)
+    built["lag_by_outlet"] = analyses.lag_by_outlet(event_reports, min_reports=params.lag_min_reports)
+    built["lag_by_type"] = analyses.lag_by_type(event_reports, labelled)
+    built["selection_by_type"] = analyses.selection_by_type(
+        event_docs, bins=list(params.selection_death_bins), level=level, seed=seed
     )
+    built["word_checks"] = analyses.word_checks(texts, labelled, gold, checks=params.word_checks)
+    shares = tables.type_shares(population, gold, level=level)
+    events_only = population[population["collection"].isin(events)]
+    built["type_shares"] = shares
+    built["type_shares_by_year"] = tables.type_shares_by_year(events_only, gold, level=level)
+    built["outlet_profiles"] = tables.outlet_profiles(articles, gold, level=level)
+    built["outlet_tests"] = tables.outlet_tests(built["outlet_profiles"], articles)
+    built["credibility_profile"] = tables.credibility_profile(articles, gold, level=level)
+    built["credibility_tests"] = tables.credibility_tests(built["credibility_profile"], articles)
+    built["shares_summary"] = tables.shares_summary(shares)
     return built
-
-
-def event_models(
-    labelled: pd.DataFrame, reports: pd.DataFrame, gold: pd.DataFrame, *, params: ReportParams, collections
-) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """Fit the event-level models and their measurement-error checks on the random gold sample.
-
-    Returns
-    -------
-    tuple
-        ``{name: statsmodels result or None}`` for ``sources``, ``first_report`` and
-        ``credibility`` (None where the corpus has no such data), and ``{name: check frame}``.
-    """
-    types = list(params.model_types)
-    events = labelled[labelled["collection"].isin(collections.of_kind("event_reports"))]
-    articles = labelled[labelled["collection"].isin(collections.of_kind("articles"))].dropna(subset=["credibility"])
-    capitals = {k: list(v) for k, v in params.provincial_capitals.items()}
-    table = models.event_table(events, reports, types=types, capitals=capitals)
-    credibility = functools.partial(models.credibility_model, reference_group=params.credibility_reference_group)
-    fitted = {
-        "sources": models.sources_model(table, types=types) if len(table) else None,
-        "first_report": models.first_report_model(table, types=types)
-        if table["first_lag_days"].notna().any()
-        else None,
-        "credibility": credibility(articles, types=types) if articles["credibility"].nunique() > 1 else None,
-    }
-    checks = {}
-    gold_types = {f"gold_{t}": t for t in types}
-    sample = gold.set_index("doc_id")
-    rows = table[table["doc_id"].isin(sample.index)].drop(columns=types)
-    if len(rows):
-        joined = rows.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(columns=gold_types)
-        checks["sources"] = models.measurement_error_check(
-            joined.dropna(subset=types), fit=models.sources_model, types=types
-        )
-    known = articles[articles["doc_id"].isin(sample.index)].drop(columns=types)
-    if known["credibility"].nunique() > 1:
-        joined = known.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(
-            columns=gold_types
-        )
-        checks["credibility"] = models.measurement_error_check(
-            joined.dropna(subset=types), fit=credibility, types=types
-        )
-    return fitted, checks
-
-
-def _tidy(fn, result, *, level: float) -> pd.DataFrame:
-    """Return a tidy table, or an empty one where the model does not apply to this corpus."""
-    if result is None:
-        return pd.DataFrame(columns=["model", "term", "estimate", "std_error", "p_value"])
-    return fn(result, level=level)
 
 
 def study_figures(

@@ -17,6 +17,7 @@ same dev (or CV) scores decide whether each task uses them.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import resource
 import time
 from functools import partial
@@ -220,4 +221,18 @@ def comparison_table(results: pd.DataFrame, tasks: dict[str, BenchmarkTask]) -> 
                 "train_plus_inference_seconds": round(r["train_seconds"] + r["inference_seconds"], 1),
             }
         )
+    return pd.DataFrame(rows)
+
+
+def run_tasks_apart(run_task, tasks) -> pd.DataFrame:
+    """Run ``run_task(task)`` for each task in a fresh process of its own; return one row per task.
+
+    A process per task keeps each task's peak memory its own (the yardstick reports it) and
+    frees it before the next; ``spawn`` so that no state leaks from the parent.
+    """
+    context = multiprocessing.get_context("spawn")
+    rows = []
+    for task in tasks:
+        with context.Pool(1) as pool:
+            rows.append(pool.apply(run_task, (task,)))
     return pd.DataFrame(rows)

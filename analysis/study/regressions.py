@@ -21,6 +21,7 @@ between the two shows how far the measurement error moves each coefficient.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -28,6 +29,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+
+from analysis.params import AcquireParams, ReportParams
+from analysis.study.model_tables import tidy
 
 log = logging.getLogger(__name__)
 
@@ -103,40 +107,6 @@ def _terms(types: list[str], *, country: bool) -> str:
     return " + ".join([*terms, "C(country)"] if country else terms)
 
 
-def tidy(result, *, model: str, exponentiate: bool, level: float = 0.95) -> pd.DataFrame:
-    """Turn a statsmodels result into a tidy coefficient table.
-
-    Returns
-    -------
-    DataFrame
-        ``model``, ``term``, ``estimate``, ``std_error``, ``statistic``, ``p_value``,
-        ``estimate_ci_lower``, ``estimate_ci_upper`` and, with ``exponentiate``, ``ratio`` and
-        its ``ratio_ci_lower`` / ``ratio_ci_upper`` (incidence-rate, hazard or odds ratios).
-    """
-    ci = np.asarray(result.conf_int(alpha=1 - level))
-    names = getattr(result.params, "index", None)  # a proportional-hazards result holds bare arrays
-    out = pd.DataFrame(
-        {
-            "model": model,
-            "term": list(names) if names is not None else list(result.model.exog_names),
-            "estimate": np.asarray(result.params),
-            "std_error": np.asarray(result.bse),
-            "statistic": np.asarray(result.tvalues),
-            "p_value": np.asarray(result.pvalues),
-            "estimate_ci_lower": ci[:, 0],
-            "estimate_ci_upper": ci[:, 1],
-        }
-    )
-    if exponentiate:
-        for col, src in (
-            ("ratio", "estimate"),
-            ("ratio_ci_lower", "estimate_ci_lower"),
-            ("ratio_ci_upper", "estimate_ci_upper"),
-        ):
-            out[col] = np.exp(out[src]).where(out["term"] != "alpha")  # a dispersion is no log-ratio
-    return out.reset_index(drop=True)
-
-
 def sources_model(events: pd.DataFrame, *, types: list[str]):
     """Fit the number of source reports beyond the first per event: negative binomial (NB2), dispersion estimated.
 
@@ -183,31 +153,6 @@ def _converged(result, name: str):
     if not getattr(result, "mle_retvals", {}).get("converged", True):
         log.warning("%s model: the maximum-likelihood fit did not converge; read its coefficients with care", name)
     return result
-
-
-def fit_summary(results: dict) -> pd.DataFrame:
-    """One row per fitted model: observations, fit and, for the negative binomial, its dispersion.
-
-    Returns
-    -------
-    DataFrame
-        ``model``, ``n_obs``, ``log_likelihood`` (the partial likelihood for the hazard model), ``pseudo_r2``
-        and ``dispersion_alpha`` (NB2's alpha; NaN for the others).
-    """
-    rows = []
-    for name, res in results.items():
-        rows.append(
-            {
-                "model": name,
-                "n_obs": int(getattr(res, "nobs", None) or res.model.exog.shape[0]),
-                "log_likelihood": float(getattr(res, "llf", np.nan)),
-                "pseudo_r2": float(getattr(res, "prsquared", np.nan)),
-                "dispersion_alpha": (
-                    float(res.params["alpha"]) if "alpha" in getattr(res.params, "index", ()) else np.nan
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 #: A type enters the measurement-error check only with this many gold positives in the sample.
@@ -260,14 +205,44 @@ def measurement_error_check(rows: pd.DataFrame, *, fit, types: list[str]) -> pd.
     )
 
 
-def term_name(term: str, *, level_label=str) -> str:
-    """Name a model term for readers.
+def fit_event_models(
+    labelled: pd.DataFrame,
+    reports: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    params: ReportParams,
+    collections: AcquireParams,
+) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Fit the event-level models and their measurement-error checks on the random gold sample.
 
-    >>> term_name("C(year)[T.2016]"), term_name("log_deaths")
-    ('year: 2016', 'log deaths')
+    Returns
+    -------
+    tuple
+        ``{name: statsmodels result or None}`` for ``sources``, ``first_report`` and
+        ``credibility`` (None where the corpus has no such data), and ``{name: check frame}``.
     """
-    if term.startswith("C("):
-        var = term[2:].split(",")[0].split(")")[0]
-        level = term[term.index("[T.") + 3 : -1] if "[T." in term else term
-        return f"{var.replace('_', ' ')}: {level_label(level)}"
-    return term.replace("_", " ")
+    types = list(params.model_types)
+    events = labelled[labelled["collection"].isin(collections.of_kind("event_reports"))]
+    articles = labelled[labelled["collection"].isin(collections.of_kind("articles"))].dropna(subset=["credibility"])
+    capitals = {k: list(v) for k, v in params.provincial_capitals.items()}
+    table = event_table(events, reports, types=types, capitals=capitals)
+    credibility = functools.partial(credibility_model, reference_group=params.credibility_reference_group)
+    fitted = {
+        "sources": sources_model(table, types=types) if len(table) else None,
+        "first_report": first_report_model(table, types=types) if table["first_lag_days"].notna().any() else None,
+        "credibility": credibility(articles, types=types) if articles["credibility"].nunique() > 1 else None,
+    }
+    checks = {}
+    gold_types = {f"gold_{t}": t for t in types}
+    sample = gold.set_index("doc_id")
+    rows = table[table["doc_id"].isin(sample.index)].drop(columns=types)
+    if len(rows):
+        joined = rows.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(columns=gold_types)
+        checks["sources"] = measurement_error_check(joined.dropna(subset=types), fit=sources_model, types=types)
+    known = articles[articles["doc_id"].isin(sample.index)].drop(columns=types)
+    if known["credibility"].nunique() > 1:
+        joined = known.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(
+            columns=gold_types
+        )
+        checks["credibility"] = measurement_error_check(joined.dropna(subset=types), fit=credibility, types=types)
+    return fitted, checks

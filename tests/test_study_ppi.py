@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.study import inference, models
+from analysis.study import model_tables, ppi, regressions
 
 
 def test_ppi_reproduces_a_case_computed_by_hand():
@@ -13,7 +13,7 @@ def test_ppi_reproduces_a_case_computed_by_hand():
     y = np.array([1] * 10 + [0] * 10, dtype=bool)
     yhat = np.array([1] * 6 + [0] * 4 + [0] * 10, dtype=bool)
     yu = np.array([1] * 30 + [0] * 70, dtype=bool)
-    est, lo, hi, se = inference.ppi_share(y, yhat, yu, level=0.9, lam=1)
+    est, lo, hi, se = ppi.ppi_share(y, yhat, yu, level=0.9, lam=1)
     # plain PPI: the unlabeled mean plus the gold sample's mean rectifier
     rectifier = (y.astype(float) - yhat).mean()  # 4 misses in 20: +0.2
     assert est == pytest.approx(0.30 + 0.20)
@@ -21,23 +21,23 @@ def test_ppi_reproduces_a_case_computed_by_hand():
     se = np.sqrt(0.21 / 100 + 0.16 / 20)
     z = stats.norm.ppf(0.95)
     assert (lo, hi) == pytest.approx((0.5 - z * se, 0.5 + z * se), abs=1e-9)
-    assert inference.ppi_share(y, yhat, yu, level=0.9, lam=1)[3] == pytest.approx(se)
+    assert ppi.ppi_share(y, yhat, yu, level=0.9, lam=1)[3] == pytest.approx(se)
     assert rectifier == pytest.approx(0.2)
 
 
 def test_too_few_gold_documents_give_no_ppi_interval():
-    est, lo, hi, se = inference.ppi_share(np.ones(5, bool), np.ones(5, bool), np.ones(50, bool), level=0.9)
+    est, lo, hi, se = ppi.ppi_share(np.ones(5, bool), np.ones(5, bool), np.ones(50, bool), level=0.9)
     assert np.isnan([est, lo, hi, se]).all()
 
 
 def test_a_gold_sample_without_positives_gives_no_ppi_interval():
     # 40 gold documents, none positive, two predicted positive: a normal interval would be [0, 0]
     yhat = np.array([1, 1] + [0] * 38)
-    est, lo, hi, _ = inference.ppi_share(np.zeros(40), yhat, np.zeros(500), level=0.9)
+    est, lo, hi, _ = ppi.ppi_share(np.zeros(40), yhat, np.zeros(500), level=0.9)
     assert np.isnan([est, lo, hi]).all()
     # four positives are still too few to measure the errors on; five are enough
-    assert np.isnan(inference.ppi_share(np.array([1] * 4 + [0] * 36), yhat, np.zeros(500), level=0.9)[0])
-    assert not np.isnan(inference.ppi_share(np.array([1] * 5 + [0] * 35), yhat, np.zeros(500), level=0.9)[0])
+    assert np.isnan(ppi.ppi_share(np.array([1] * 4 + [0] * 36), yhat, np.zeros(500), level=0.9)[0])
+    assert not np.isnan(ppi.ppi_share(np.array([1] * 5 + [0] * 35), yhat, np.zeros(500), level=0.9)[0])
 
 
 def test_weights_make_the_estimate_a_share_of_documents():
@@ -45,7 +45,7 @@ def test_weights_make_the_estimate_a_share_of_documents():
     # predictions perfect, so the estimate is the weighted share of the unlabeled units
     y = np.array([1] * 5 + [0] * 5)
     yu, wu = np.array([1, 0, 0]), np.array([6, 1, 1])
-    est, *_ = inference.ppi_share(y, y, yu, level=0.9, w=np.array([3] * 5 + [1] * 5), w_unlabeled=wu, lam=1)
+    est, *_ = ppi.ppi_share(y, y, yu, level=0.9, w=np.array([3] * 5 + [1] * 5), w_unlabeled=wu, lam=1)
     assert est == pytest.approx(6 / 8)  # the unlabeled documents' share; the rectifier is zero
 
 
@@ -58,7 +58,7 @@ def test_on_a_simulated_corpus_the_naive_share_is_biased_and_ppi_covers_the_trut
         pred = np.where(truth, rng.random(5000) < 0.6, rng.random(5000) < 0.05)
         gold = rng.choice(5000, 300, replace=False)
         rest = np.setdiff1d(np.arange(5000), gold)
-        _, lo, hi, _ = inference.ppi_share(truth[gold], pred[gold], pred[rest], level=0.9)
+        _, lo, hi, _ = ppi.ppi_share(truth[gold], pred[gold], pred[rest], level=0.9)
         covered += lo <= truth.mean() <= hi
         naive.append(pred.mean() - truth.mean())
     assert np.mean(naive) < -0.08  # predicted labels understate the share by about 0.3 * 0.4 - 0.7 * 0.05
@@ -78,7 +78,7 @@ def test_shares_table_has_naive_gold_and_ppi_columns_per_group():
     gold = sample[["doc_id", "text_group"]].assign(
         collection="c", gold_siege=sample["siege"].astype(float), pred_siege=sample["siege"].astype(float)
     )
-    table = inference.shares(population, gold, by=["grp"], types=["siege"], level=0.9).set_index("grp")
+    table = ppi.shares(population, gold, by=["grp"], types=["siege"], level=0.9).set_index("grp")
     assert table.loc["a", "n_gold"] == 12 and not np.isnan(table.loc["a", "share_ppi"])
     assert table.loc["b", "n_gold"] == 3 and np.isnan(table.loc["b", "share_ppi"])  # too few to say
     assert table.loc["a", "share"] == pytest.approx(population.iloc[:40]["siege"].mean())
@@ -93,7 +93,7 @@ def test_a_gold_document_counts_in_its_own_group_only():
         {"doc_id": ["a1", "b1"], "grp": ["a", "b"], "text_group": ["t", "t"], "siege": [True, True]}
     ).assign(cf_siege=1.0)
     gold = pd.DataFrame({"doc_id": ["a1"], "collection": ["c"], "text_group": ["t"], "gold_siege": [1.0]})
-    table = inference.shares(population, gold, by=["grp"], types=["siege"], level=0.9).set_index("grp")
+    table = ppi.shares(population, gold, by=["grp"], types=["siege"], level=0.9).set_index("grp")
     assert table["n_gold"].to_dict() == {"a": 1, "b": 0}
 
 
@@ -106,7 +106,7 @@ def test_equal_shares_test_finds_a_difference_and_not_a_sameness():
             "share_ppi_se": [0.05, 0.05, 0.05, 0.05],
         }
     )
-    out = inference.equal_shares_test(table).set_index("event_type")
+    out = ppi.equal_shares_test(table).set_index("event_type")
     assert out.loc["siege", "chi2_ppi"] == pytest.approx(32.0)
     assert out.loc["siege", "p_value_ppi"] < 1e-6 and out.loc["clash", "p_value_ppi"] == pytest.approx(1.0)
 
@@ -133,11 +133,11 @@ def _simulated_events(n: int, seed: int) -> pd.DataFrame:
 
 def test_sources_model_recovers_known_coefficients_and_dispersion():
     events = _simulated_events(4000, seed=3)
-    result = models.sources_model(events, types=["airstrike"])
-    table = models.tidy(result, model="sources", exponentiate=True).set_index("term")
+    result = regressions.sources_model(events, types=["airstrike"])
+    table = model_tables.tidy(result, model="sources", exponentiate=True).set_index("term")
     for term, truth in (("log_deaths", 0.5), ("airstrike", 0.4), ("capital", 0.3)):
         assert table.loc[term, "estimate_ci_lower"] <= truth <= table.loc[term, "estimate_ci_upper"], term
-    assert models.fit_summary({"sources": result}).loc[0, "dispersion_alpha"] == pytest.approx(0.5, abs=0.1)
+    assert model_tables.fit_summary({"sources": result}).loc[0, "dispersion_alpha"] == pytest.approx(0.5, abs=0.1)
 
 
 def test_first_report_model_recovers_a_known_hazard_ratio():
@@ -145,7 +145,9 @@ def test_first_report_model_recovers_a_known_hazard_ratio():
     events = _simulated_events(3000, seed=4)
     rate = 0.5 * np.exp(np.log(2.0) * events["airstrike"])
     events["first_lag_days"] = np.random.default_rng(9).exponential(1 / rate)
-    table = models.tidy(models.first_report_model(events, types=["airstrike"]), model="lag", exponentiate=True)
+    table = model_tables.tidy(
+        regressions.first_report_model(events, types=["airstrike"]), model="lag", exponentiate=True
+    )
     row = table.set_index("term").loc["airstrike"]
     assert row["ratio_ci_lower"] <= 2.0 <= row["ratio_ci_upper"] and row["ratio"] == pytest.approx(2.0, abs=0.2)
 
@@ -156,8 +158,10 @@ def test_credibility_model_recovers_a_known_odds_ratio():
     articles = pd.DataFrame({"outlet_group": rng.choice(["wire", "state"], n), "siege": rng.random(n) < 0.3})
     logit = -0.5 + 1.0 * (articles["outlet_group"] == "state") + 0.7 * articles["siege"]
     articles["credibility"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    table = models.tidy(
-        models.credibility_model(articles, types=["siege"], reference_group="wire"), model="cred", exponentiate=True
+    table = model_tables.tidy(
+        regressions.credibility_model(articles, types=["siege"], reference_group="wire"),
+        model="cred",
+        exponentiate=True,
     ).set_index("term")
     assert table.loc["siege", "estimate"] == pytest.approx(0.7, abs=0.15)
     state = [t for t in table.index if "state" in t][0]
@@ -166,9 +170,9 @@ def test_credibility_model_recovers_a_known_odds_ratio():
 
 def test_place_keys_match_capitals_across_spellings():
     # UCDP writes places with diacritics, Arabic articles and a feature word
-    assert models.place_key("Ar Raqqah town") == models.place_key("Raqqah")
-    assert models.place_key("Baghdād city") == "baghdad"
-    assert models.place_key("Aleppo Governorate") != models.place_key("Aleppo")
+    assert regressions.place_key("Ar Raqqah town") == regressions.place_key("Raqqah")
+    assert regressions.place_key("Baghdād city") == "baghdad"
+    assert regressions.place_key("Aleppo Governorate") != regressions.place_key("Aleppo")
 
 
 def test_measurement_error_check_shows_attenuation_by_a_noisy_classifier():
@@ -176,7 +180,7 @@ def test_measurement_error_check_shows_attenuation_by_a_noisy_classifier():
     events = _simulated_events(3000, seed=11)
     flip = np.random.default_rng(12).random(len(events)) < 0.3
     events["pred_airstrike"] = np.where(flip, 1 - events["airstrike"], events["airstrike"])
-    check = models.measurement_error_check(events, fit=models.sources_model, types=["airstrike"]).iloc[0]
+    check = regressions.measurement_error_check(events, fit=regressions.sources_model, types=["airstrike"]).iloc[0]
     assert check["estimate_gold_ci_lower"] <= 0.4 <= check["estimate_gold_ci_upper"]
     assert 0 < check["estimate_predicted"] < check["estimate_gold"]  # attenuated towards zero
     assert check["difference"] == pytest.approx(check["estimate_predicted"] - check["estimate_gold"])
@@ -195,7 +199,7 @@ def test_event_table_marks_capitals_and_the_first_report():
         }
     )
     reports = pd.DataFrame({"doc_id": ["e2", "e2", "e3"], "lag_days": [4.0, 1.0, np.nan]})
-    table = models.event_table(
+    table = regressions.event_table(
         events, reports, types=["siege"], capitals={"Iraq": ["Baghdad", "Ramadi"], "Syria": ["Aleppo"]}
     )
     assert table["capital"].tolist() == [1, 1, 0]

@@ -29,8 +29,9 @@ repro: install     ## check params.yaml, then run the whole DVC pipeline (set AN
 	dvc repro
 	python -m analysis manifest
 
-score-test: repro  ## score the frozen test set with the adopted model, at the end only: make score-test REASON="..." (logged in docs/decisions.md)
+score-test:        ## score the frozen test set with the adopted (committed) model, at the end only: make score-test REASON="..." (logged in docs/decisions.md)
 	@test -n "$(REASON)" || { echo 'make score-test: say why test is scored now, e.g. make score-test REASON="the model adopted in issue N"' >&2; exit 2; }
+	$(MAKE) repro
 	python -m analysis score-test --reason "$(REASON)"
 	python -m analysis docs
 

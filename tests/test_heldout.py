@@ -74,3 +74,19 @@ def test_score_test_needs_exactly_one_mode():
         heldout.score_test(reason="x", check=True)
     with pytest.raises(DataError, match="either --reason"):
         heldout.score_test()
+
+
+def test_put_back_restores_earlier_bytes_and_removes_new_files(tmp_path):
+    # a failed or non-reproducing run: the committed file comes back, a file it created goes
+    kept, created = tmp_path / "kept.csv", tmp_path / "created.csv"
+    kept.write_text("new")
+    created.write_text("new")
+    heldout._put_back({kept: b"committed", created: None})
+    assert kept.read_bytes() == b"committed" and not created.exists()
+
+
+def test_a_scoring_refuses_uncommitted_params(monkeypatch):
+    # a variant left in the workspace by `dvc exp run` is never scored on test
+    monkeypatch.setattr(heldout, "_git", lambda *args: " M params.yaml" if "params.yaml" in args else "")
+    with pytest.raises(DataError, match="differ from the last commit"):
+        heldout.score_test(reason="adopted")

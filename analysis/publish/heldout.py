@@ -100,6 +100,15 @@ def append_log(decisions: Path, line: str) -> None:
     write_text(decisions, _appended(text, line))
 
 
+def _put_back(before: dict[Path, bytes | None]) -> None:
+    """Restore each output's earlier bytes; remove an output that did not exist before."""
+    for path, content in before.items():
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(content)
+
+
 def score_test(*, reason: str | None = None, check: bool = False) -> bool:
     """Score the frozen test set (``reason``) or check that its committed scoring reproduces (``check``).
 
@@ -110,17 +119,25 @@ def score_test(*, reason: str | None = None, check: bool = False) -> bool:
     """
     if check == (reason is not None):
         raise DataError("score-test: give either --reason TEXT (a scoring, logged) or --check (CI's reproduction)")
+    if reason is not None and _git("status", "--porcelain", "--", "params.yaml", "dvc.lock"):
+        # the adopted model is the committed one: never score a variant left in the workspace by `dvc exp run`
+        raise DataError(
+            "score-test: params.yaml or dvc.lock differ from the last commit; restore them "
+            "(`git checkout params.yaml dvc.lock && dvc checkout`) or commit the model you adopt, then score"
+        )
     stale = stale_stages()
     if stale:
         raise DataError(f"score-test: the pipeline is not up to date ({', '.join(stale)}); run `dvc repro` first")
     outputs = stage_outputs()
     before = {p: p.read_bytes() if p.is_file() else None for p in outputs}
-    _run_stage()
+    try:
+        _run_stage()
+    except DataError:
+        _put_back(before)  # a stage that failed half-way leaves the committed scoring, not half of a new one
+        raise
     changed = any(before[p] != (p.read_bytes() if p.is_file() else None) for p in outputs)
     if check and changed:
-        for path, content in before.items():  # put the committed scoring back: a check reads nothing new
-            if content is not None:
-                path.write_bytes(content)
+        _put_back(before)  # a check reads nothing new
         raise DataError(
             f"score-test --check: {paths.relative(paths.TEST_RESULTS)} does not reproduce (the model or the test "
             "data changed); score the adopted model with `make score-test REASON=...`, which logs the scoring"

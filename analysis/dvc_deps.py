@@ -110,23 +110,24 @@ def rewritten(text: str, expected: dict[str, list[str]]) -> str:
     return "".join(out)
 
 
+def _stale_in(pipeline: Path, expected: dict[str, list[str]]) -> list[str]:
+    stages = yaml.safe_load(pipeline.read_text())["stages"]
+    return [n for n, deps in expected.items() if [d for d in stages[n].get("deps", []) if _is_code(d)] != deps]
+
+
 def stale() -> dict[str, list[str]]:
     """Return ``{pipeline: [stage, ...]}`` for stages whose code deps differ from their imports."""
-    found = {}
-    for pipeline in PIPELINES:
-        text = pipeline.read_text()
-        expected = expected_deps(pipeline)
-        stages = yaml.safe_load(text)["stages"]
-        wrong = [n for n, deps in expected.items() if [d for d in stages[n].get("deps", []) if _is_code(d)] != deps]
-        if wrong:
-            found[paths.relative(pipeline)] = wrong
-    return found
+    found = {paths.relative(p): _stale_in(p, expected_deps(p)) for p in PIPELINES}
+    return {name: stages for name, stages in found.items() if stages}
 
 
 def rewrite() -> dict[str, list[str]]:
     """Write every pipeline's code deps from the imports; return what was stale (see :func:`stale`)."""
-    was = stale()
+    was = {}
     for pipeline in PIPELINES:
-        if paths.relative(pipeline) in was:
-            write_text(pipeline, rewritten(pipeline.read_text(), expected_deps(pipeline)))
+        expected = expected_deps(pipeline)  # the import traces run once per pipeline
+        wrong = _stale_in(pipeline, expected)
+        if wrong:
+            was[paths.relative(pipeline)] = wrong
+            write_text(pipeline, rewritten(pipeline.read_text(), expected))
     return was

@@ -32,6 +32,7 @@ from analysis import paths
 from analysis.codebook import EVENT_TYPES, format_labels
 from analysis.corpus import readers
 from analysis.corpus.text import clean_article, split_non_latin
+from analysis.documents import model_input
 from analysis.errors import DataError
 from analysis.io import atomic_path, write_parquet_chunks
 
@@ -193,8 +194,6 @@ def classify_frame(frame: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
     DataFrame
         Columns ``id``, ``labels`` (``;``-joined, codebook order) and ``p_<type>`` per type.
     """
-    from analysis.documents import model_input
-
     cleaned = [clean_article(t, title=ti) for t, ti in zip(frame["text"], frame["title"], strict=True)]
     docs = pd.DataFrame(
         {

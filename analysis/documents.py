@@ -1,9 +1,11 @@
-"""What every part of the walk knows of a document: is it in the study's population, what text does a model read.
+"""What every part of the walk knows of a document: may a fitting step use it, what text does a model read.
 
 Sealed documents (``sealed``: the hash rule of ``analysis/corpus``) and every document that
 shares a text group with one (``sealed_group``) are reserved for external evaluation: no
-fitting step, sample, threshold or estimate may use them. :func:`eligible` is that filter,
-in one place for the labels, the model and the study.
+fitting step, annotation sample or threshold may use them, and the gold sample's frame (the
+population of the PPI++ shares) leaves them out. :func:`eligible` is that filter, in one place
+for the labels, the model and the study. The study's descriptive tables and event-level models
+read every document (``docs/study.md``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ ELIGIBILITY_COLUMNS = ("sealed", "sealed_group")
 
 
 def is_eligible(documents: pd.DataFrame) -> pd.Series:
-    """Return, per document, whether it is in the study's population: not sealed and not in a sealed text group."""
+    """Return, per document, whether fitting and sampling may use it: not sealed, not in a sealed text group."""
     return ~documents["sealed"] & ~documents["sealed_group"]
 
 

@@ -106,7 +106,7 @@ def model_credibility(result, *, level: float) -> pd.DataFrame:
 
 
 def model_fit(results: dict) -> pd.DataFrame:
-    """One row per event-level model (:func:`analysis.study.fit_summary`), with NB2's dispersion."""
+    """One row per event-level model (:func:`fit_summary`), with NB2's dispersion."""
     return fit_summary(results)
 
 
@@ -116,7 +116,7 @@ def measurement_error(checks: dict[str, pd.DataFrame]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``model`` and the columns of :func:`analysis.study.measurement_error_check`.
+        ``model`` and the columns of :func:`analysis.study.regressions.measurement_error_check`.
     """
     frames = [frame.assign(model=name) for name, frame in checks.items()]
     if not frames:  # no random gold document in any modelled collection

@@ -62,6 +62,54 @@ def _sample_outside(args: argparse.Namespace) -> None:
     logging.getLogger("analysis").info("wrote %d doc_ids to %s", len(drawn), output)
 
 
+def _plan_annotation(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis import engine
+    from analysis.codebook import EVENT_TYPES
+    from analysis.documents import eligible
+    from analysis.io import write_csv
+    from analysis.study import design, inputs, planner
+
+    output = _new_output(args.output, force=args.force) if args.output else None
+    params = load_params("report")
+    with engine.executor(load_params("engine")) as executor:
+        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
+    labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
+    if "year" in args.by:
+        labelled = labelled.assign(year=labelled["event_date"].dt.year.astype("Int64"))
+    population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
+    population = population.dropna(subset=args.by)
+    gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
+    types = args.types or list(EVENT_TYPES)
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise DataError(f"--types: not event types of the codebook: {unknown}")
+    table = planner.plan(
+        population, gold, by=["collection", *args.by], types=types, half_width=args.half_width, level=params.ci_level
+    )
+    counts = table.groupby("collection")["n_more_collection"].max().astype(int)
+    with pd.option_context("display.width", 120, "display.max_rows", 500):
+        sys.stdout.write(table.round(4).to_string(index=False) + "\n")
+        sys.stdout.write(f"random text groups to draw per collection: {counts.to_dict()}\n")
+    if output is not None:
+        documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", "text_group", *_eligibility()])
+        drawn = planner.draw_plan(documents, gold, counts.to_dict(), seed=args.seed, stratum=args.stratum)
+        write_csv(output, drawn)
+        logging.getLogger("analysis").info(
+            "wrote %d doc_ids to %s: annotate them, then add stratum %r to report.sample_strata",
+            len(drawn),
+            output,
+            args.stratum,
+        )
+
+
+def _eligibility() -> list[str]:
+    from analysis.documents import ELIGIBILITY_COLUMNS
+
+    return list(ELIGIBILITY_COLUMNS)
+
+
 def _count(value: str) -> tuple[str, int]:
     """Parse ``NAME=N`` (a collection and how many of its documents to draw)."""
     name, _, n = value.partition("=")
@@ -260,6 +308,21 @@ def build_parser() -> argparse.ArgumentParser:
         exclude_help="every earlier sample",
     )
     fresh.set_defaults(func=_sample_outside, draw="draw_fresh_test")
+    planned = sub.add_parser(
+        "plan-annotation",
+        help="how many more random gold documents each share needs for a half-width; writes a sample to annotate",
+        description="Read the current gold and the cross-fitted predictions (run dvc repro first) and say, per "
+        "collection (and per --by group), how many more random text groups each type's share needs to reach "
+        "--half-width under the study's design (docs/methods.md, 'The annotation planner').",
+    )
+    planned.add_argument("--half-width", type=float, default=0.05, help="target half-width (default 0.05)")
+    planned.add_argument("--by", nargs="*", default=[], choices=["year", "outlet_group"], help="also per group")
+    planned.add_argument("--types", nargs="*", default=None, help="event types to plan for (default: all)")
+    planned.add_argument("-o", "--output", default=None, help="write the sample to annotate here (ids and strata)")
+    planned.add_argument("--stratum", default="planned_random", help="stratum name of the drawn documents")
+    planned.add_argument("--seed", type=int, default=20261206, help="seed of the draw")
+    planned.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    planned.set_defaults(func=_plan_annotation)
     return parser
 
 

@@ -39,6 +39,7 @@ LEDGER = INTERIM / "ledger.parquet"
 # annotations (inputs, committed: ids and labels only)
 ANNOTATIONS = ROOT / "annotations" / "labels.csv"  # rounds 1 and 2
 ANNOTATIONS_TEST = ROOT / "annotations" / "labels_test.csv"  # round 3: the frozen test set
+ANNOTATION_RELABEL = ANNOTATIONS.parent / "relabel_check.csv"  # a blind re-annotation of gold documents (a check)
 ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
 #: The train-only supplement, in the order its batches were drawn (each excludes the ones before).
 ANNOTATION_SUPPLEMENTS = (
@@ -50,6 +51,7 @@ ANNOTATION_FRESH_TEST = ROOT / "annotations" / "sample_test.csv"
 
 # gold
 GOLD = PROCESSED / "gold.parquet"
+GOLD_DRAWS = PROCESSED / "gold_draws.parquet"  # how each gold document was drawn: its frame and inclusion probability
 ANNOTATION_AGREEMENT = TABLES / "annotation_agreement"
 CODEBOOK_COUNTS = TABLES / "codebook_counts"
 GOLD_METRICS = METRICS / "gold.json"
@@ -143,6 +145,11 @@ MODEL_FIT = TABLES / "model_fit"
 MEASUREMENT_ERROR = TABLES / "measurement_error"
 WORD_CHECKS = TABLES / "word_checks"
 SHARES_SUMMARY = TABLES / "shares_summary"
+GOLD_DESIGN = TABLES / "gold_design"
+ANNOTATION_PLAN = TABLES / "annotation_plan"
+FRAME_COVERAGE = TABLES / "frame_coverage"
+SAMPLE_CONSISTENCY = TABLES / "sample_consistency"
+RELABEL_CHECK = TABLES / "relabel_check"
 MODELS_SUMMARY = TABLES / "models_summary"
 NUMBERS = REPORTING / "numbers.tex"  # one LaTeX macro per number quoted in prose
 NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated docs
@@ -150,6 +157,9 @@ NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated 
 # the checks pipeline (checks/dvc.yaml): dev-only records of experiments, never test
 CHECKS = ROOT / "checks" / "data"  # inside the checks' own DVC repository
 SUPPLEMENT_ON_DEV = CHECKS / "tables" / "supplement_on_dev"
+DESIGN_COVERAGE = CHECKS / "tables" / "design_coverage"  # the study estimators' coverage, by simulation
+DESIGN_SIZE = CHECKS / "tables" / "design_size"  # the group test's size, by simulation
+DESIGN_WIDTHS = CHECKS / "tables" / "design_widths"  # interval widths before and after the sampling design
 REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
 ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
 FAMILY_ON_DEV = CHECKS / "tables" / "family_on_dev"

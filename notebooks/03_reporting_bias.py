@@ -27,9 +27,9 @@
 #
 # The study's questions, in the order of `docs/study.md`, read from the `report` stage's
 # outputs. Event types are the classifier's predictions. Every share comes twice: naive
-# (predictions taken as true) and prediction-powered (PPI++), which corrects the naive share
-# with the random gold sample and gives an interval that holds whatever the classifier's
-# errors.
+# (predictions taken as true) and the design's estimate, which counts every gold label and
+# corrects the rest with a random gold sample (PPI++), with an interval that allows for the
+# classifier's errors (docs/methods.md, "The sampling design").
 
 # %%
 import json
@@ -55,21 +55,22 @@ def table(stem):
 # %% [markdown]
 # ## 1. What does each collection report?
 #
-# Naive share, then PPI++ share with its 95% interval; `n_gold` is the random gold sample
-# behind it. Where the naive share sits outside the PPI++ interval, predicted labels alone
-# would mislead.
+# Naive share, then the design's estimate with its 95% interval and its method (`exact`:
+# every document's text has a gold label; `ppi++`; `gold`: the sample alone; `bounds`);
+# `n_gold` counts the gold text groups. Where the naive share sits outside the interval,
+# predicted labels alone would mislead. How each gold stratum was drawn: `gold_design`.
 
 # %%
 table(paths.SHARES_SUMMARY)
 shares = pd.read_csv(paths.TYPE_SHARES.with_suffix(".csv"))
-shares.assign(bias=shares["share"] - shares["share_ppi"]).sort_values("bias").head(5)
+shares.assign(bias=shares["share"] - shares["share_est"]).sort_values("bias").head(5)
 
 # %% [markdown]
 # ## 2. How do outlets differ? (FA-KES)
 
 # %%
 show(paths.FIG_OUTLET_PROFILES)
-pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))[["event_type", "p_value_holm", "cramers_v", "p_value_ppi_holm"]]
+pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))[["event_type", "p_value_holm", "cramers_v", "test_est", "p_value_est_holm"]]
 
 # %% [markdown]
 # ## 3. Do credible and non-credible articles report different events?

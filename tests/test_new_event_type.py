@@ -39,7 +39,7 @@ from analysis.labels.functions import apply_lfs
 from analysis.model.families import train_model
 from analysis.model.thresholds import threshold_grid
 from analysis.params import CollectionSpec, load_params
-from analysis.study import figures, ppi, tables
+from analysis.study import design, figures, tables
 
 assert Path(analysis.__file__).resolve().parent.parent == Path.cwd().resolve(), "not the copy"
 assert EVENT_TYPES[-1] == "kidnapping" and len(EVENT_TYPES) == 13
@@ -82,11 +82,11 @@ assert bool(labels["kidnapping"].iloc[0])
 # report: PPI++ shares and the per-type figures carry the new type
 labelled = documents.drop(columns="text").reset_index(drop=True)
 labelled[list(EVENT_TYPES)] = labels.to_numpy()
-population = ppi.with_crossfit(labelled, labelled[["doc_id", *EVENT_TYPES]])
+population = design.with_crossfit(labelled, labelled[["doc_id", *EVENT_TYPES]])
 table = gold.reset_index().assign(collection="own_news", stratum="random")
 table["text_group"] = documents["text_group"].to_numpy()
-sample = ppi.gold_labels(table, labelled[["doc_id", *EVENT_TYPES]], strata=("random",))
-shares = tables.type_shares(population, sample, level=0.95)
+sample = design.design_gold(table, sample_strata=("random",))
+shares = tables.type_shares(population, sample, level=0.95, fractions=design.sampling_fractions(population, sample))
 assert "kidnapping" in set(shares["event_type"])
 selection = pd.DataFrame({
     "country": "Iraq", "event_type": np.repeat(EVENT_TYPES, 2), "deaths_band": ["0", "1"] * 13, "n_events": 6,

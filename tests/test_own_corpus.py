@@ -96,7 +96,7 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     # tables and figures; the event analyses say they do not apply
     from analysis import engine
     from analysis.model import predict
-    from analysis.study import inputs, ppi, report
+    from analysis.study import design, inputs, report
     from analysis.study.style import save
 
     if not paths.MODEL.is_file():
@@ -125,15 +125,21 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     params = replace(
         load_params("report"), outlet_groups=groups, word_checks=(), credibility_reference_group="national"
     )
-    # the random gold sample holds none of these articles: no PPI++ share, the naive ones stand
-    gold = ppi.gold_labels(pd.read_parquet(paths.GOLD), pd.read_parquet(paths.CROSSFIT_PREDICTIONS), strata=("random",))
+    # the gold holds none of these articles: each share gets only its logical bounds, the naive ones stand
+    gold_table = pd.read_parquet(paths.GOLD)
+    gold = design.gold_labels(gold_table, pd.read_parquet(paths.CROSSFIT_PREDICTIONS), strata=("random",))
+    sampled = design.design_gold(gold_table, sample_strata=("fresh_test",))
+    draws = pd.read_parquet(paths.GOLD_DRAWS)
     texts = pd.DataFrame(columns=["doc_id", "collection", "event_date", "text"])
     # a stand-in for the crossfit stage's out-of-fold predictions: this test checks the wiring
     crossfit = labelled[["doc_id", *EVENT_TYPES]]
-    built = report.study_tables(labelled, reports, gold, crossfit, texts, params=params, collections=acquire, seed=0)
+    built = report.study_tables(
+        labelled, reports, gold, sampled, draws, crossfit, texts, params=params, collections=acquire, seed=0
+    )
     profiles = built["outlet_profiles"]
     assert set(profiles["outlet_group"]) == {"national", "regional"}
-    assert profiles["n_gold"].eq(0).all() and profiles["share_ppi"].isna().all()
+    assert profiles["n_gold"].eq(0).all() and profiles["share_est"].isna().all()
+    assert profiles["method"].eq("bounds").all() and profiles["share_est_ci_upper"].eq(1.0).all()
     assert built["lag_by_outlet"].empty and built["selection_by_type"]["n_events"].sum() == 0
     assert built["model_sources"].empty and built["word_checks"].empty
     scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))

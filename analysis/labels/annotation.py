@@ -193,3 +193,61 @@ def _draw_outside(documents, *, exclude_groups, per_collection, seed, keep, stra
         parts.append(group.iloc[np.sort(take)])
     out = pd.concat(parts)[["doc_id", "collection"]].assign(stratum=stratum)
     return out.sort_values("doc_id", ignore_index=True)
+
+
+#: How each round drew its stratum, in drawing order: the cue whose matches formed the pool
+#: (None: every eligible text group), whether the pool was per collection, and whether every
+#: match was taken. A stratum not named here is taken as drawn like the fresh test set
+#: (uniform per collection outside every earlier round), as ``plan-annotation`` draws.
+DRAWS = (
+    ("random", None, True, False),
+    ("enriched_rare", "rare", False, True),
+    ("enriched_siege", "siege", False, False),
+    (SUPPLEMENT_STRATUM, "territory", True, False),
+    (FRESH_TEST_STRATUM, None, True, False),
+)
+
+
+def inclusion_probabilities(documents: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Replay each round's draw on the documents table: its frame and each gold document's inclusion probability.
+
+    The frame of a round is the eligible text groups outside every earlier round's groups
+    (matching its cue, for the cue-drawn strata); the probability is the round's draws over
+    its frame (per collection where it drew per collection; 1 for a stratum that took every
+    match). Later cleaning changed a few texts, so a frame replayed today can differ slightly
+    from the one drawn from (``annotations/README.md``); a drawn group is always counted in it.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``collection``, ``stratum``, ``draw`` (``uniform`` over the collection,
+        ``uniform_outside`` earlier rounds, or ``cue:<name>``), ``n_frame_units`` and
+        ``inclusion_probability``, in the order of ``gold``.
+    """
+    pool = eligible_for_annotation(documents)
+    known = [d[0] for d in DRAWS]
+    later = sorted(set(gold["stratum"]) - set(known))
+    earlier: set[str] = set()
+    parts = []
+    for stratum, cue, per_collection, census in (*DRAWS, *((s, None, True, False) for s in later)):
+        drawn = gold[gold["stratum"] == stratum]
+        if drawn.empty:
+            continue
+        frame = pool[~pool["text_group"].isin(earlier) | pool["text_group"].isin(drawn["text_group"])]
+        if cue is not None:
+            matches = frame["text"].map(lambda t, rx=SAMPLING_CUES[cue]: bool(rx.search(t)))
+            frame = frame[matches | frame["text_group"].isin(drawn["text_group"])]
+        if per_collection:
+            size = drawn["collection"].map(frame.groupby("collection").size()).astype(float)
+            n = drawn["collection"].map(drawn.groupby("collection").size()).astype(float)
+        else:
+            size, n = pd.Series(float(len(frame)), index=drawn.index), pd.Series(float(len(drawn)), index=drawn.index)
+        first = stratum == DRAWS[0][0]
+        kind = f"cue:{cue}" if cue else ("uniform" if first else "uniform_outside")
+        parts.append(
+            drawn[["doc_id", "collection", "stratum"]].assign(
+                draw=kind, n_frame_units=size, inclusion_probability=1.0 if census else n / size
+            )
+        )
+        earlier |= set(drawn["text_group"])
+    return pd.concat(parts).loc[gold.index].reset_index(drop=True)

@@ -57,9 +57,18 @@ class ReportParams:
     model_types: tuple[str, ...]
     provincial_capitals: dict[str, tuple[str, ...]]
     word_checks: tuple[WordCheck, ...]
+    sample_strata: tuple[str, ...]
+    n_permutations: int
+    plan_half_width: float
+    plan_extra: int
 
     def __post_init__(self) -> None:
         check(0.5 < self.ci_level < 1, "report.ci_level", f"must be in (0.5, 1), got {self.ci_level}")
+        check(
+            0 < self.plan_half_width < 0.5, "report.plan_half_width", f"must be in (0, 0.5), got {self.plan_half_width}"
+        )
+        check(self.plan_extra >= 0, "report.plan_extra", f"must be >= 0, got {self.plan_extra}")
+        check(self.n_permutations >= 99, "report.n_permutations", f"must be >= 99, got {self.n_permutations}")
         bad = [t for t in self.model_types if t not in EVENT_TYPES]
         check(not bad, "report.model_types", f"unknown event type(s) {bad}")
         groups = set(self.outlet_groups.values()) | {"unassigned"}

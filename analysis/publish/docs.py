@@ -44,6 +44,9 @@ OPTIONAL = frozenset(
     p.name
     for p in (
         paths.SUPPLEMENT_ON_DEV,
+        paths.DESIGN_COVERAGE,
+        paths.DESIGN_SIZE,
+        paths.DESIGN_WIDTHS,
         paths.REFIT_ON_DEV,
         paths.ENCODER_STUDY_DEV,
         paths.FAMILY_ON_DEV,

@@ -4,7 +4,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.io import write_json, write_parquet, write_table
-from analysis.labels import gold
+from analysis.labels import annotation, gold
 from analysis.params import load_params
 from analysis.stages._common import run
 
@@ -24,6 +24,7 @@ def main() -> None:
         test_strata=params.test_strata,
     )
     write_parquet(paths.GOLD, table)
+    write_parquet(paths.GOLD_DRAWS, annotation.inclusion_probabilities(documents, table))  # the study's design
     caption = "Agreement between two independent annotation passes."
     write_table(paths.ANNOTATION_AGREEMENT, gold.annotation_agreement(labels), caption=caption, float_format="{:.3f}")
     counts = gold.gold_counts(table)

@@ -8,7 +8,7 @@ from analysis import engine, paths
 from analysis.io import write_json, write_table, write_text
 from analysis.params import load_params
 from analysis.stages._common import run
-from analysis.study import headline, inputs, ppi, report, style
+from analysis.study import design, design_checks, headline, inputs, report, style
 from analysis.study.numbers import numbers_tex
 
 
@@ -19,7 +19,9 @@ def main() -> None:
     with engine.executor(load_params("engine")) as executor:
         labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
     crossfit = pd.read_parquet(paths.CROSSFIT_PREDICTIONS)
-    gold = ppi.gold_labels(pd.read_parquet(paths.GOLD), crossfit, strata=load_params("crossfit").strata)
+    gold_table = pd.read_parquet(paths.GOLD)
+    gold = design.gold_labels(gold_table, crossfit, strata=load_params("crossfit").strata)
+    sampled = design.design_gold(gold_table, sample_strata=params.sample_strata)
     checked = sorted({c.collection for c in params.word_checks})
     texts = (
         pd.read_parquet(
@@ -31,8 +33,19 @@ def main() -> None:
         else pd.DataFrame(columns=["doc_id", "collection", "event_date", "text"])
     )
     built = report.study_tables(
-        labelled, reports, gold, crossfit, texts, params=params, collections=collections, seed=load_params("base").seed
+        labelled,
+        reports,
+        gold,
+        sampled,
+        pd.read_parquet(paths.GOLD_DRAWS),
+        crossfit,
+        texts,
+        params=params,
+        collections=collections,
+        seed=load_params("base").seed,
     )
+    relabel = pd.read_csv(paths.ANNOTATION_RELABEL, dtype=str, keep_default_na=False)
+    built["relabel_check"] = design_checks.relabel_check(relabel, gold_table)
     captions = report.captions(collections, level=params.ci_level)
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=captions[name], float_format="{:.3f}")

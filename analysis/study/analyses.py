@@ -198,7 +198,7 @@ def word_checks(documents: pd.DataFrame, predicted: pd.DataFrame, gold: pd.DataF
     predicted : DataFrame
         ``doc_id`` and one boolean column per type.
     gold : DataFrame
-        :func:`analysis.study.ppi.gold_labels` (the random gold sample).
+        :func:`analysis.study.design.gold_labels` (the random gold sample).
     checks : sequence of WordCheck
         ``report.word_checks``.
 

@@ -102,32 +102,49 @@ def label_grid(axes: np.ndarray, *, xlabel: str, ylabel: str) -> None:
 
 
 def _share_panel(ax, part: pd.DataFrame, *, y: np.ndarray, color: str, label: str | None) -> None:
-    """Naive share (hollow) and PPI++ share with its interval (filled) at positions ``y``."""
+    """Naive share (hollow) and the design's estimate with its interval (filled) at positions ``y``.
+
+    A share that no sampled unit measures (method ``bounds``) is drawn as its interval alone.
+    """
     ax.plot(part["share"], y, "o", markersize=3, markerfacecolor="white", color=color)
-    ok = part["share_ppi"].notna().to_numpy()
-    err = np.vstack([part["share_ppi"] - part["share_ppi_ci_lower"], part["share_ppi_ci_upper"] - part["share_ppi"]])[
-        :, ok
-    ]
+    ok = part["share_est"].notna().to_numpy()
+    err = np.vstack([part["share_est"] - part["share_est_ci_lower"], part["share_est_ci_upper"] - part["share_est"]])
     ax.errorbar(
-        part["share_ppi"].to_numpy()[ok],
+        part["share_est"].to_numpy()[ok],
         y[ok],
-        xerr=bars(err),
+        xerr=bars(err[:, ok]),
         fmt="o",
         markersize=3,
         capsize=1.5,
         color=color,
         label=label,
     )
+    for yi, lo, hi in zip(
+        y[~ok], part["share_est_ci_lower"].to_numpy()[~ok], part["share_est_ci_upper"].to_numpy()[~ok], strict=True
+    ):
+        ax.plot([lo, hi], [yi, yi], color=color, linewidth=0.8, alpha=0.5)
+
+
+def method_note(table: pd.DataFrame, *, level: float) -> str:
+    """Say in words how the filled shares of ``table`` were estimated (its ``method`` column)."""
+    notes = {
+        "exact": "exact where every document has a gold label (no bar)",
+        "ppi++": f"PPI++ for the unlabelled rest with its {level:.0%} interval",
+        "gold": f"the gold sample alone with an exact {level:.0%} interval where it holds under 30 units",
+        "bounds": "the possible range alone where no sampled unit speaks (faint bar)",
+    }
+    present = [m for m in notes if (table["method"] == m).any()]
+    return "; ".join(notes[m] for m in present)
 
 
 def outlet_profiles(
     profiles: pd.DataFrame, tests: pd.DataFrame, *, group_label, collection: str, level: float
 ) -> plt.Figure:
-    """Share of each outlet group's articles reporting each type: naive (hollow) and PPI++ with interval (filled)."""
+    """Share of each outlet group's articles reporting each type: naive (hollow) and the design's estimate (filled)."""
     groups = sorted(profiles["outlet_group"].unique())
     n = profiles.groupby("outlet_group")[["n_docs", "n_gold"]].max()
     names = [f"{group_label(g)} (n={n.loc[g, 'n_docs']}, gold {n.loc[g, 'n_gold']})" for g in groups]
-    p_value = tests.set_index("event_type")["p_value_ppi_holm"]
+    p_value = tests.set_index("event_type")["p_value_est_holm"]
     with paper_style():
         fig, axes = type_panels(height=5.6, sharey=True)
         y = np.arange(len(groups))
@@ -141,18 +158,18 @@ def outlet_profiles(
         axes[0, 0].invert_yaxis()
         fig.suptitle(
             f"{collection} articles only: share reporting each type, by outlet group (n articles, gold: of them "
-            f"in the random gold sample).\nHollow: predicted labels taken as true; filled: PPI++ with its {level:.0%} "
-            "interval (none below 10 gold articles or 5 gold positives). p: equal PPI++ shares across groups "
-            "(Wald, Holm-adjusted).",
+            f"with a gold label).\nHollow: predicted labels taken as true; filled: "
+            f"{method_note(profiles, level=level)}."
+            f"\np: equal shares across groups ({_test_names(tests)}, Holm-adjusted).",
             fontsize=6.5,
         )
         return fig
 
 
 def credibility_profile(profile: pd.DataFrame, tests: pd.DataFrame, *, collection: str, level: float) -> plt.Figure:
-    """Type shares of articles labelled credible versus not: naive (hollow) and PPI++ with interval (filled)."""
+    """Type shares of articles labelled credible versus not: naive (hollow) and the design's estimate (filled)."""
     order = [(1, "credible", "C0", -0.15), (0, "not credible", "C1", 0.15)]  # plotted and listed in this order
-    p_value = tests.set_index("event_type")["p_value_ppi_holm"]
+    p_value = tests.set_index("event_type")["p_value_est_holm"]
     with paper_style():
         fig, ax = plt.subplots(figsize=(DOUBLE, 3.0), layout="constrained")
         x = np.arange(len(EVENT_TYPES))
@@ -160,28 +177,35 @@ def credibility_profile(profile: pd.DataFrame, tests: pd.DataFrame, *, collectio
             part = profile[profile["credibility"] == value].set_index("event_type").loc[list(EVENT_TYPES)]
             n, n_gold = int(part["n_docs"].iloc[0]), int(part["n_gold"].max())
             ax.plot(x + offset, part["share"], "o", markersize=3, markerfacecolor="white", color=color)
-            ok = part["share_ppi"].notna().to_numpy()
+            ok = part["share_est"].notna().to_numpy()
             err = np.vstack(
-                [part["share_ppi"] - part["share_ppi_ci_lower"], part["share_ppi_ci_upper"] - part["share_ppi"]]
+                [part["share_est"] - part["share_est_ci_lower"], part["share_est_ci_upper"] - part["share_est"]]
             )[:, ok]
             ax.errorbar(
                 (x + offset)[ok],
-                part["share_ppi"].to_numpy()[ok],
+                part["share_est"].to_numpy()[ok],
                 yerr=bars(err),
                 fmt="o",
                 markersize=3,
                 capsize=2,
                 color=color,
-                label=f"{name} (n={n}, gold {n_gold}): PPI++ and {level:.0%} interval; hollow: naive",
+                label=f"{name} (n={n}, gold {n_gold}); hollow: naive",
             )
         labels = [f"{t}{_p_text(p_value.get(t, np.nan), sep=chr(10))}" for t in EVENT_TYPES]
         ax.set_xticks(x, labels=labels, rotation=45, ha="right", fontsize=6)
-        ax.set_xlabel("event type (p: equal PPI++ shares, Wald, Holm-adjusted)")
+        ax.set_xlabel(f"event type (p: equal shares, {_test_names(tests)}, Holm-adjusted)")
+        ax.set_title(f"Filled: {method_note(profile, level=level)}", fontsize=6.5)
         ax.set_ylabel(f"share of {collection} articles")
         ax.yaxis.set_major_formatter(PERCENT)
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", fontsize=6)
         return fig
+
+
+def _test_names(tests: pd.DataFrame) -> str:
+    """Name the tests behind a table's p-values: permutation over gold units and/or Wald."""
+    names = {"permutation": "permutation over gold articles", "wald": "Wald"}
+    return " or ".join(names[t] for t in names if (tests["test_est"] == t).any()) or "no test"
 
 
 def _p_text(p: float, *, sep: str) -> str:
@@ -334,18 +358,24 @@ def dynamics(
                 ax.plot(part["week"], share, linewidth=0.7, color="C0")
                 first, last = part["week"].min(), part["week"].max()
                 years = yearly[(yearly["collection"] == collection) & (yearly["event_type"] == t)]
-                for _, y in years.dropna(subset=["share_ppi"]).iterrows():
+                for _, y in years.dropna(subset=["share_est"]).iterrows():
                     start = max(pd.Timestamp(f"{int(y['year'])}-01-01"), first)
                     end = min(pd.Timestamp(f"{int(y['year'])}-12-31"), last)
                     if (end - start).days < 28:  # a year the window barely touches: no band
                         continue
                     ax.fill_between(
-                        [start, end], y["share_ppi_ci_lower"], y["share_ppi_ci_upper"], color="C1", alpha=0.25, lw=0
+                        [start, end], y["share_est_ci_lower"], y["share_est_ci_upper"], color="C1", alpha=0.25, lw=0
                     )
-                    ax.plot([start, end], [y["share_ppi"]] * 2, color="C1", linewidth=0.9)
+                    ax.plot([start, end], [y["share_est"]] * 2, color="C1", linewidth=0.9)
                 _mark_dates(ax, key_dates.get(collection, []), labelled=False)
                 ax.yaxis.set_major_formatter(PERCENT)
-                ax.set_ylim(0, max(0.02, float(np.nanmax([*share, *years["share_ppi_ci_upper"].dropna(), 0])) * 1.1))
+                ax.set_ylim(
+                    0,
+                    max(
+                        0.02,
+                        float(np.nanmax([*share, *years.dropna(subset=["share_est"])["share_est_ci_upper"], 0])) * 1.1,
+                    ),
+                )
                 ax.yaxis.set_major_locator(plt.MaxNLocator(2))
                 if col == 0:
                     ax.set_ylabel(t, fontsize=6, rotation=0, ha="right", va="center")
@@ -354,10 +384,13 @@ def dynamics(
             axes[-1, col].xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
             axes[-1, col].set_xlabel("week of event")
         axes[0, 0].set_ylabel("events\nper week", fontsize=6, rotation=0, ha="right", va="center")
+        drawn = yearly[yearly["method"].isin(["ppi++", "gold"])]
+        sampled = f"{drawn['n_sample'].min()} to {drawn['n_sample'].max()}" if len(drawn) else "no"
         fig.suptitle(
             "Share of events of each type. Blue: predicted labels, pooled over 4 weeks (not drawn where those\n"
-            f"weeks hold fewer than {min_events} events). Orange: each year's PPI++ share and its {level:.0%} interval "
-            "(none below 10 gold events or 5 gold positives).",
+            f"weeks hold fewer than {min_events} events). Orange: each year's estimate from its gold labels and "
+            f"{sampled} sampled events (PPI++, or the sample\nalone under 30 or 10 expected positives) with its "
+            f"{level:.0%} interval; none for a year with no sampled event.",
             fontsize=6.5,
         )
         return fig

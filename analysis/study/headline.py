@@ -111,11 +111,18 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
     Returns
     -------
     dict
-        ``share_<collection>_<type>`` (naive) and ``share_ppi_<collection>_<type>`` with its
-        ``_ci_lower``/``_ci_upper``; ``n_gold_random_<collection>``; per model term
+        ``share_<collection>_<type>`` (naive), ``share_est_<collection>_<type>`` (the design's
+        estimate) with its ``_ci_lower``/``_ci_upper``, ``share_gold_...`` likewise (gold alone)
+        and ``method_<collection>_<type>``; ``plan_half_width_now_<collection>_<type>`` and
+        ``plan_half_width_after_extra_...`` (the annotation plan); ``frame_excluded_share_<collection>``,
+        ``share_frame_...`` and ``share_excluded_...`` (what the frame leaves out);
+        ``consistency_<column>_<collection>_<type>`` (the uniform stratum's estimate against the
+        design's); ``relabel_<stratum>_<type>_<column>`` (the re-annotation check);
+        ``n_gold_<collection>`` (gold text groups),
+        ``n_sample_<collection>`` and ``known_share_<collection>``; per model term
         ``sources_irr_<term>``, ``first_report_hr_<term>``, ``credibility_or_<term>`` with
         intervals; ``<model>_n_obs`` and ``sources_dispersion_alpha``; the tests' counts of types
-        that differ (``n_types_<test>_differ`` on predicted labels, ``..._differ_ppi`` on PPI++);
+        that differ (``n_types_<test>_differ`` on predicted labels, ``..._differ_est`` on the design's shares);
         the slowest outlet's lag; per word check ``word_check_<label>_<count>``; and the largest
         change of a type coefficient under measurement error per model.
     """
@@ -124,11 +131,32 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
     for _, r in shares.iterrows():
         key = f"{r['collection']}_{r['event_type']}"
         out[f"share_{key}"] = float(r["share"])
-        for col in ("share_ppi", "share_ppi_ci_lower", "share_ppi_ci_upper"):
-            if not np.isnan(r[col]):
-                out[f"{col}_{key}"] = float(r[col])
-    for collection, n in shares.groupby("collection")["n_gold"].max().items():
-        out[f"n_gold_random_{collection}"] = int(n)
+        out[f"method_{key}"] = str(r["method"])
+        for col in ("share_est", "share_gold"):
+            for suffix in ("", "_ci_lower", "_ci_upper"):
+                if not np.isnan(r[col + suffix]):
+                    out[f"{col}{suffix}_{key}"] = float(r[col + suffix])
+    for _, r in built["annotation_plan"].iterrows():
+        key = f"{r['collection']}_{r['event_type']}"
+        out[f"plan_half_width_now_{key}"] = float(r["half_width_now"])
+        out[f"plan_half_width_after_extra_{key}"] = float(r["half_width_after_extra"])
+    for _, r in built["frame_coverage"].iterrows():
+        out[f"frame_excluded_share_{r['collection']}"] = float(r["excluded_share"])
+        for col in ("share_frame", "share_excluded"):
+            out[f"{col}_{r['collection']}_{r['event_type']}"] = float(r[col])
+    for _, r in built["sample_consistency"].iterrows():
+        key = f"{r['collection']}_{r['event_type']}"
+        for col in ("share_uniform", "share_uniform_ci_lower", "share_uniform_ci_upper", "z", "p_value"):
+            out[f"consistency_{col}_{key}"] = float(r[col])
+    for _, r in built.get("relabel_check", pd.DataFrame()).iterrows():
+        key = f"relabel_{r['stratum']}_{r['event_type']}"
+        for col in r.index.drop(["stratum", "event_type"]):
+            out[f"{key}_{col}"] = float(r[col]) if col.startswith("share") else int(r[col])
+    for collection, part in shares.groupby("collection"):
+        first = part.iloc[0]
+        out[f"n_gold_{collection}"] = int(first["n_gold"])
+        out[f"n_sample_{collection}"] = int(first["n_sample"])
+        out[f"known_share_{collection}"] = float(first["known_share"])
     for name, prefix, col in (
         ("model_sources", "sources_irr", "ratio"),
         ("model_first_report", "first_report_hr", "ratio"),
@@ -148,8 +176,8 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
         test = built[name]
         stem = name.removesuffix("_tests")
         out[f"n_types_{stem}_differ"] = int((test["p_value_holm"] < 0.05).sum())
-        out[f"n_types_{stem}_differ_ppi"] = int((test["p_value_ppi_holm"] < 0.05).sum())
-        out[f"n_types_{stem}_tested_ppi"] = int(test["p_value_ppi_holm"].notna().sum())
+        out[f"n_types_{stem}_differ_est"] = int((test["p_value_est_holm"] < 0.05).sum())
+        out[f"n_types_{stem}_tested_est"] = int(test["p_value_est_holm"].notna().sum())
     lags = built["lag_by_outlet"]
     if len(lags):
         slow = lags.sort_values(["median_lag_days", "n_reports"], ascending=[False, False]).iloc[0]

@@ -12,18 +12,32 @@ import logging
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.codebook import EVENT_TYPES
 from analysis.documents import eligible
 from analysis.params import AcquireParams, ReportParams
-from analysis.study import analyses, figures, model_figures, model_tables, ppi, regressions, tables
+from analysis.study import (
+    analyses,
+    design,
+    design_checks,
+    figures,
+    model_figures,
+    model_tables,
+    planner,
+    regressions,
+    tables,
+)
 
 log = logging.getLogger(__name__)
 
 CAPTIONS = {
-    "type_shares": "Event-type shares per collection: naive, gold-only and PPI++ ({level}).",
-    "type_shares_by_year": "Event-type shares of {events} events per year: naive, gold-only and PPI++ ({level}).",
-    "outlet_profiles": "Event-type shares per {articles} outlet group: naive, gold-only and PPI++ ({level}).",
+    "type_shares": "Event-type shares per collection: naive, gold-only and the design's estimate (exact where "
+    "gold is complete, else PPI++; {level}, cut at the shares the known labels allow).",
+    "type_shares_by_year": "Event-type shares of {events} events per year: naive, gold-only and the design's "
+    "estimate ({level}).",
+    "outlet_profiles": "Event-type shares per {articles} outlet group: naive, gold-only and the design's "
+    "estimate ({level}).",
     "outlet_tests": "Equal shares across {articles} outlet groups per type: chi-square on predicted labels, "
-    "Wald on PPI++ shares (Holm-adjusted).",
+    "permutation over gold units where gold is complete, else Wald on the design's shares (Holm-adjusted).",
     "credibility_profile": "Event-type shares of {articles} articles by credibility label ({level}).",
     "credibility_tests": "Equal shares between credible and non-credible {articles} articles per type.",
     "lag_by_outlet": "Reporting lag of {events} source reports by outlet (days).",
@@ -36,7 +50,18 @@ CAPTIONS = {
     "model_fit": "Event-level models: observations, fit and NB2 dispersion.",
     "measurement_error": "Type coefficients on the random gold sample with gold and with predicted types ({level}).",
     "word_checks": "Does any document of the window use the type's words (the rules' cues and paraphrases)?",
-    "shares_summary": "Event-type shares per collection: predicted labels taken as true, then PPI++ ({level}).",
+    "gold_design": "How each gold stratum was drawn: its frame (text groups), inclusion probability and role "
+    "in the study's design (known: counted exactly; sample: also the probability sample of the rest).",
+    "annotation_plan": "Random gold needed per collection and type for the planned half-width, and the "
+    "half-widths after the planned extra documents (normal approximation; python -m analysis plan-annotation).",
+    "frame_coverage": "Documents the study's frame leaves out (sealed, or sharing a text with a sealed one) and "
+    "their predicted type shares beside the frame's.",
+    "sample_consistency": "Each share estimated from round 1's uniform stratum alone beside the design's estimate "
+    "({level}; z on the two standard errors).",
+    "relabel_check": "A blind re-annotation of gold documents against their gold labels, per stratum "
+    "(annotations/README.md).",
+    "shares_summary": "Event-type shares per collection: predicted labels taken as true, then the design's "
+    "estimate and its method ({level}).",
     "models_summary": "Event-level models: incidence-rate, hazard and odds ratios ({level}).",
 }
 
@@ -55,6 +80,8 @@ def study_tables(
     labelled: pd.DataFrame,
     reports: pd.DataFrame,
     gold: pd.DataFrame,
+    sampled: pd.DataFrame,
+    draws: pd.DataFrame,
     crossfit: pd.DataFrame,
     texts: pd.DataFrame,
     *,
@@ -71,7 +98,12 @@ def study_tables(
     reports : DataFrame
         The source reports of the event collections.
     gold : DataFrame
-        :func:`analysis.study.ppi.gold_labels`: the random gold sample, gold and cross-fitted labels.
+        :func:`analysis.study.design.gold_labels`: the random gold sample, gold and cross-fitted
+        labels (the event models' measurement check and the word checks).
+    sampled : DataFrame
+        :func:`analysis.study.design.design_gold`: every gold text group and its role in the design.
+    draws : DataFrame
+        The ``gold`` stage's draws: each gold document's frame and inclusion probability.
     crossfit : DataFrame
         The ``crossfit`` stage's predictions: every unsealed document predicted out of fold.
     texts : DataFrame
@@ -87,7 +119,8 @@ def study_tables(
     """
     level = params.ci_level
     labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
-    population = ppi.with_crossfit(eligible(labelled), crossfit)
+    population = design.with_crossfit(eligible(labelled), crossfit)
+    fractions = design.sampling_fractions(population, sampled)
     articles = population[population["collection"].isin(collections.of_kind("articles"))]
     events = collections.of_kind("event_reports")
     event_docs = labelled[labelled["collection"].isin(events)]
@@ -100,15 +133,36 @@ def study_tables(
         event_docs, bins=list(params.selection_death_bins), level=level, seed=seed
     )
     built["word_checks"] = analyses.word_checks(texts, labelled, gold, checks=params.word_checks)
-    shares = tables.type_shares(population, gold, level=level)
+    shares = tables.type_shares(population, sampled, level=level, fractions=fractions)
     events_only = population[population["collection"].isin(events)]
     built["type_shares"] = shares
-    built["type_shares_by_year"] = tables.type_shares_by_year(events_only, gold, level=level)
-    built["outlet_profiles"] = tables.outlet_profiles(articles, gold, level=level)
-    built["outlet_tests"] = tables.outlet_tests(built["outlet_profiles"], articles)
-    built["credibility_profile"] = tables.credibility_profile(articles, gold, level=level)
-    built["credibility_tests"] = tables.credibility_tests(built["credibility_profile"], articles)
+    built["type_shares_by_year"] = tables.type_shares_by_year(events_only, sampled, level=level, fractions=fractions)
+    built["outlet_profiles"] = tables.outlet_profiles(articles, sampled, level=level, fractions=fractions)
+    tests = {"gold": sampled, "n_perm": params.n_permutations, "seed": seed}
+    built["outlet_tests"] = tables.outlet_tests(built["outlet_profiles"], articles, **tests)
+    built["credibility_profile"] = tables.credibility_profile(articles, sampled, level=level, fractions=fractions)
+    built["credibility_tests"] = tables.credibility_tests(built["credibility_profile"], articles, **tests)
     built["shares_summary"] = tables.shares_summary(shares)
+    built["gold_design"] = design.gold_design(draws, sampled)
+    built["frame_coverage"] = design_checks.frame_coverage(labelled, types=list(EVENT_TYPES))
+    uniform = draws.loc[draws["draw"] == "uniform", "doc_id"]
+    built["sample_consistency"] = design_checks.sample_consistency(
+        population,
+        sampled,
+        shares,
+        uniform=labelled.set_index("doc_id").loc[uniform, "text_group"],
+        types=list(EVENT_TYPES),
+        level=level,
+    )
+    built["annotation_plan"] = planner.plan(
+        population,
+        sampled,
+        by=["collection"],
+        types=list(EVENT_TYPES),
+        half_width=params.plan_half_width,
+        level=level,
+        extra=params.plan_extra,
+    )
     return built
 
 

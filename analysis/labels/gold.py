@@ -241,13 +241,15 @@ def annotation_agreement(labels: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per event type plus ``all`` (every type pooled): ``event_type``, ``n_docs``,
-        ``n_pos_a``, ``n_pos_b``, ``n_pos_gold``, ``percent_agreement``, ``cohen_kappa``,
+        ``n_pos_a``, ``n_pos_b``, ``n_pos_gold`` (NaN before adjudication), ``percent_agreement``, ``cohen_kappa``,
         ``krippendorff_alpha``, ``n_adjudicated`` (documents where the passes differed on
         this type).
     """
     wide = {p: label_matrix(labels[labels["pass"] == p].set_index("doc_id")["labels"]) for p in PASSES}
-    ids = wide["adjudicated"].index
-    a, b, g = (wide[p].loc[ids] for p in PASSES)
+    # before adjudication (a round just imported), the documents both passes labelled
+    ids = wide["adjudicated"].index if len(wide["adjudicated"]) else wide["a"].index.intersection(wide["b"].index)
+    a, b = wide["a"].loc[ids], wide["b"].loc[ids]
+    g = wide["adjudicated"].loc[ids] if len(wide["adjudicated"]) else a.astype(float) * float("nan")
     rows = []
     for t in [*EVENT_TYPES, "all"]:
         x = a.to_numpy().ravel() if t == "all" else a[t].to_numpy()
@@ -259,7 +261,7 @@ def annotation_agreement(labels: pd.DataFrame) -> pd.DataFrame:
                 "n_docs": len(ids),
                 "n_pos_a": int(x.sum()),
                 "n_pos_b": int(y.sum()),
-                "n_pos_gold": int(z.sum()),
+                "n_pos_gold": int(z.sum()) if len(wide["adjudicated"]) else float("nan"),
                 "percent_agreement": float(np.mean(x == y) * 100),
                 "cohen_kappa": float(cohen_kappa_score(x, y)) if len(set(x) | set(y)) > 1 else float("nan"),
                 "krippendorff_alpha": krippendorff_alpha_nominal(x.astype(int), y.astype(int)),

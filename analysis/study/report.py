@@ -145,12 +145,12 @@ def study_tables(
     built["shares_summary"] = tables.shares_summary(shares)
     built["gold_design"] = design.gold_design(draws, sampled)
     built["frame_coverage"] = design_checks.frame_coverage(labelled, types=list(EVENT_TYPES))
-    uniform = draws.loc[draws["draw"] == "uniform", "doc_id"]
+    uniform = sampled["stratum"].isin(draws.loc[draws["draw"] == "uniform", "stratum"].unique())
     built["sample_consistency"] = design_checks.sample_consistency(
         population,
         sampled,
         shares,
-        uniform=labelled.set_index("doc_id").loc[uniform, "text_group"],
+        uniform=sampled.loc[uniform, "text_group"],
         types=list(EVENT_TYPES),
         level=level,
     )

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
+.PHONY: install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ $(EMB_STAMP): $(STAMP)
 	touch $(EMB_STAMP)
 
 install-embeddings: $(EMB_STAMP)  ## add the optional encoder (PyTorch CPU, about 1 GB): train.family encoder or distilled, the checks, the yardstick
+
+LS_VENV := .venv-label-studio
+$(LS_VENV)/.installed-stamp: requirements-label-studio.txt
+	python3.11 -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet -r requirements-label-studio.txt
+	touch $@
+
+install-label-studio: $(LS_VENV)/.installed-stamp  ## Label Studio in a venv of its own (its pins would move the study's): docs/annotate.md
+
+screenshot-label-studio: install install-label-studio  ## docs/screenshots/label_studio.png from a real Label Studio (needs Chromium)
+	$(BIN)/python tools/screenshot_label_studio.py
 
 repro: install     ## check params.yaml, then run the whole DVC pipeline (set ANALYSIS_DATA_MIRROR for a local mirror)
 	python -m analysis check-params

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from analysis import paths
+from analysis import cli_annotate, paths
 from analysis.errors import EXPECTED_ERRORS, DataError, ParamsError
 from analysis.params import load_params
 
@@ -323,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     planned.add_argument("--seed", type=int, default=20261206, help="seed of the draw")
     planned.add_argument("--force", action="store_true", help="overwrite an existing output file")
     planned.set_defaults(func=_plan_annotation)
+    cli_annotate.add_parser(sub)
     return parser
 
 

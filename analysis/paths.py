@@ -39,6 +39,7 @@ LEDGER = INTERIM / "ledger.parquet"
 # annotations (inputs, committed: ids and labels only)
 ANNOTATIONS = ROOT / "annotations" / "labels.csv"  # rounds 1 and 2
 ANNOTATIONS_TEST = ROOT / "annotations" / "labels_test.csv"  # round 3: the frozen test set
+OWN_ANNOTATIONS = ANNOTATIONS.parent / "own"  # a researcher's rounds (annotate import): every CSV here is gold
 ANNOTATION_RELABEL = ANNOTATIONS.parent / "relabel_check.csv"  # a blind re-annotation of gold documents (a check)
 ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
 #: The train-only supplement, in the order its batches were drawn (each excludes the ones before).

@@ -13,7 +13,8 @@ def main() -> None:
     """Write the gold table, the agreement and codebook-count tables, and gold metrics."""
     params = load_params("gold")
     documents = pd.read_parquet(paths.DOCUMENTS)
-    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], documents)
+    own = sorted(paths.OWN_ANNOTATIONS.glob("*.csv"))  # a researcher's rounds, from `annotate import`
+    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST, *own], documents)
     table = gold.gold_table(
         labels,
         documents,

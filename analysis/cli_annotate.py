@@ -1,0 +1,135 @@
+"""``python -m analysis annotate export|import``: a gold round through Label Studio (``docs/annotate.md``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from analysis import paths
+from analysis.errors import DataError
+
+log = logging.getLogger("analysis")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``annotate`` and its two commands."""
+    annotate = sub.add_parser(
+        "annotate",
+        help="a gold round through Label Studio: export tasks, import the annotators' exports",
+        description="Draw a random sample of a collection and write Label Studio projects for two annotators "
+        "(export); read their JSON exports back into an annotation file, with agreement and disputes (import). "
+        "Step by step: docs/annotate.md.",
+    )
+    commands = annotate.add_subparsers(dest="annotate_command", required=True)
+    out = commands.add_parser("export", help="draw a sample and write the two projects' tasks and config")
+    out.add_argument("directory", help="the round's folder (outside the repository: tasks hold document texts)")
+    out.add_argument("--collection", nargs="+", required=True, help="collections to draw from")
+    size = out.add_mutually_exclusive_group(required=True)
+    size.add_argument("--n", type=int, help="text groups to draw per collection")
+    size.add_argument("--half-width", type=float, help="as many as plan-annotation says this half-width needs")
+    out.add_argument("--stratum", default="own_random", help="stratum name of the drawn documents")
+    out.add_argument("--seed", type=int, default=20261206, help="seed of the draw")
+    out.add_argument("--force", action="store_true", help="overwrite the folder's files")
+    out.set_defaults(func=_export)
+    back = commands.add_parser("import", help="read the annotators' JSON exports into an annotation file")
+    back.add_argument("directory", help="the round's folder, as written by `annotate export`")
+    back.add_argument("--a", required=True, help="Label Studio JSON export of annotator a's project")
+    back.add_argument("--b", required=True, help="Label Studio JSON export of annotator b's project")
+    back.add_argument("--adjudicated", help="JSON export of the adjudication project (tasks_adjudicated.json)")
+    back.add_argument(
+        "-o", "--output", required=True, help="the annotation file to write (e.g. annotations/labels_own.csv)"
+    )
+    back.add_argument("--force", action="store_true", help="overwrite an existing annotation file")
+    back.set_defaults(func=_import)
+
+
+def _export(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis.io import write_csv, write_text
+    from analysis.labels import label_studio
+    from analysis.params import load_params
+    from analysis.study import planner
+
+    folder = Path(args.directory)
+    targets = [folder / n for n in ("sample.csv", "config.xml", "tasks_a.json", "tasks_b.json")]
+    if any(t.exists() for t in targets) and not args.force:
+        raise DataError(f"{folder}: already holds a round (sample.csv); pass --force to overwrite")
+    columns = ["doc_id", "collection", "title", "text", "text_group", "sealed", "sealed_group"]
+    documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
+    unknown = sorted(set(args.collection) - set(documents["collection"]))
+    if unknown:
+        raise DataError(f"--collection: no document of {unknown} in {paths.DOCUMENTS}")
+    gold = (
+        pd.read_parquet(paths.GOLD, columns=["text_group"])
+        if paths.GOLD.is_file()
+        else pd.DataFrame(columns=["text_group"])
+    )
+    counts = {c: args.n for c in args.collection} if args.n is not None else _planned(args, load_params("report"))
+    sample = planner.draw_plan(documents, gold, counts, seed=args.seed, stratum=args.stratum)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "sample.csv", sample)
+    write_text(folder / "config.xml", label_studio.labelling_config())
+    for name in ("a", "b"):
+        tasks = label_studio.tasks(sample, documents, pass_name=name)
+        write_text(folder / f"tasks_{name}.json", json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")
+    log.info("wrote %d sampled documents, config.xml and tasks_a.json/tasks_b.json to %s", len(sample), folder)
+
+
+def _planned(args: argparse.Namespace, params) -> dict[str, int]:
+    import pandas as pd
+
+    from analysis import engine
+    from analysis.codebook import EVENT_TYPES
+    from analysis.documents import eligible
+    from analysis.params import load_params
+    from analysis.study import design, inputs, planner
+
+    if not paths.CROSSFIT_PREDICTIONS.is_file():
+        raise DataError("--half-width needs the pipeline's predictions (run dvc repro first), or give --n")
+    with engine.executor(load_params("engine")) as executor:
+        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
+    population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
+    population = population[population["collection"].isin(args.collection)]
+    gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
+    table = planner.plan(
+        population, gold, by=["collection"], types=list(EVENT_TYPES), half_width=args.half_width, level=params.ci_level
+    )
+    return table.groupby("collection")["n_more_collection"].max().astype(int).to_dict()
+
+
+def _import(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis.io import write_csv, write_text
+    from analysis.labels import gold, label_studio
+
+    folder, output = Path(args.directory), Path(args.output)
+    if output.exists() and not args.force:
+        raise DataError(f"{output}: already exists (a committed round is the record); pass --force to overwrite")
+    sample = pd.read_csv(folder / "sample.csv", dtype=str)
+    a = label_studio.read_export(Path(args.a), sample, pass_name="a")
+    b = label_studio.read_export(Path(args.b), sample, pass_name="b")
+    adjudicated = None
+    if args.adjudicated:
+        adjudicated = label_studio.read_export(Path(args.adjudicated), sample, pass_name="adjudicated")
+    disputed = label_studio.disputes(a, b, sample)
+    rows = label_studio.passes_frame(sample, a, b, adjudicated)
+    agreement = gold.annotation_agreement(rows[rows["pass"] != "adjudicated"])  # the two passes, every document
+    sys.stdout.write(agreement.round(3).to_string(index=False) + "\n")
+    if len(disputed) and adjudicated is None:
+        write_csv(folder / "disputes.csv", disputed)
+        documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "title", "text"])
+        tasks = label_studio.tasks(
+            sample[sample["doc_id"].isin(disputed["doc_id"])], documents, pass_name="adjudicated", of=sample
+        )
+        write_text(folder / "tasks_adjudicated.json", json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")
+        raise DataError(
+            f"{len(disputed)} disputed documents ({folder / 'disputes.csv'}): adjudicate tasks_adjudicated.json in a "
+            f"third project, then import again with --adjudicated; {output} was not written"
+        )
+    write_csv(output, rows)
+    log.info("wrote %d rows (%d documents) to %s", len(rows), len(sample), output)

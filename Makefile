@@ -26,7 +26,7 @@ install-embeddings: $(EMB_STAMP)  ## add the optional encoder (PyTorch CPU, abou
 
 LS_VENV := .venv-label-studio
 $(LS_VENV)/.installed-stamp: requirements-label-studio.txt
-	python3.11 -m venv $(LS_VENV)
+	$(PYTHON) -m venv $(LS_VENV)
 	$(LS_VENV)/bin/python -m pip install --quiet -r requirements-label-studio.txt
 	touch $@
 

@@ -30,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     size = out.add_mutually_exclusive_group(required=True)
     size.add_argument("--n", type=int, help="text groups to draw per collection")
     size.add_argument("--half-width", type=float, help="as many as plan-annotation says this half-width needs")
+    out.add_argument("--types", nargs="*", default=None, help="with --half-width: the types to plan for (default: all)")
     out.add_argument("--stratum", default="own_random", help="stratum name of the drawn documents")
     out.add_argument("--seed", type=int, default=20261206, help="seed of the draw")
     out.add_argument("--force", action="store_true", help="overwrite the folder's files")
@@ -95,8 +96,12 @@ def _planned(args: argparse.Namespace, params) -> dict[str, int]:
     population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
     population = population[population["collection"].isin(args.collection)]
     gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
+    types = args.types or list(EVENT_TYPES)
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise DataError(f"--types: not event types of the codebook: {unknown}")
     table = planner.plan(
-        population, gold, by=["collection"], types=list(EVENT_TYPES), half_width=args.half_width, level=params.ci_level
+        population, gold, by=["collection"], types=types, half_width=args.half_width, level=params.ci_level
     )
     return table.groupby("collection")["n_more_collection"].max().astype(int).to_dict()
 
@@ -111,8 +116,8 @@ def _import(args: argparse.Namespace) -> None:
     if output.exists() and not args.force:
         raise DataError(f"{output}: already exists (a committed round is the record); pass --force to overwrite")
     sample = pd.read_csv(folder / "sample.csv", dtype=str)
-    a = label_studio.read_export(Path(args.a), sample, pass_name="a")
-    b = label_studio.read_export(Path(args.b), sample, pass_name="b")
+    a = label_studio.read_export(Path(args.a), sample, pass_name="a", complete=True)
+    b = label_studio.read_export(Path(args.b), sample, pass_name="b", complete=True)
     adjudicated = None
     if args.adjudicated:
         adjudicated = label_studio.read_export(Path(args.adjudicated), sample, pass_name="adjudicated")
@@ -123,13 +128,21 @@ def _import(args: argparse.Namespace) -> None:
     if len(disputed) and adjudicated is None:
         write_csv(folder / "disputes.csv", disputed)
         documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "title", "text"])
+        shown = disputed[["doc_id", "labels_a", "labels_b"]].replace("", "(none)")
         tasks = label_studio.tasks(
-            sample[sample["doc_id"].isin(disputed["doc_id"])], documents, pass_name="adjudicated", of=sample
+            sample[sample["doc_id"].isin(disputed["doc_id"])],
+            documents,
+            pass_name="adjudicated",
+            of=sample,
+            shown=shown,
         )
         write_text(folder / "tasks_adjudicated.json", json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")
+        write_text(folder / "config_adjudication.xml", label_studio.labelling_config(adjudication=True))
         raise DataError(
             f"{len(disputed)} disputed documents ({folder / 'disputes.csv'}): adjudicate tasks_adjudicated.json in a "
-            f"third project, then import again with --adjudicated; {output} was not written"
+            f"third project (config_adjudication.xml), then import again with --adjudicated; {output} was not written"
         )
     write_csv(output, rows)
     log.info("wrote %d rows (%d documents) to %s", len(rows), len(sample), output)
+    if output.resolve().parent != paths.OWN_ANNOTATIONS.resolve():
+        log.warning("the gold stage reads only %s/*.csv: move %s there to use the round", paths.OWN_ANNOTATIONS, output)

@@ -105,6 +105,13 @@ def test_a_bad_export_is_refused_with_one_line_naming_the_task(tmp_path, case, m
     assert "\n" not in str(error.value) and "a.json" in str(error.value)
 
 
+def test_an_export_with_a_skipped_document_is_refused_as_a_pass(tmp_path):
+    # annotator a skipped own:3: a pass must cover the whole sample (an adjudication need not)
+    path = _write(tmp_path, "a.json", _export("a", {"own:1": ["clash"], "own:2": []}))
+    with pytest.raises(DataError, match=r"a.json: 1 sampled documents not annotated .* first own:3"):
+        label_studio.read_export(path, SAMPLE, pass_name="a", complete=True)
+
+
 def test_two_passes_and_an_adjudication_make_an_annotation_file_the_gold_stage_reads(tmp_path):
     a = pd.DataFrame({"doc_id": SAMPLE["doc_id"], "labels": ["shelling", "civilian_harm", "negotiation"]})
     b = pd.DataFrame({"doc_id": SAMPLE["doc_id"], "labels": ["shelling", "clash", "negotiation"]})
@@ -140,6 +147,9 @@ def test_import_command_stops_at_disputes_and_writes_the_file_after_adjudication
     assert list(pd.read_csv(folder / "disputes.csv")["doc_id"]) == [ids[0]]
     adjudication = json.loads((folder / "tasks_adjudicated.json").read_text())
     assert [t["data"]["doc_id"] for t in adjudication] == [ids[0]]
+    # the adjudicator sees both passes' labels beside the text
+    assert adjudication[0]["data"]["labels_a"] == "clash" and adjudication[0]["data"]["labels_b"] == "(none)"
+    assert "$labels_a" in (folder / "config_adjudication.xml").read_text()
     adjudicated = [dict(t, id=1, annotations=[]) for t in adjudication]
     adjudicated[0]["annotations"] = [{"id": 5, "result": [], "was_cancelled": False}]  # decided: no type
     adj = _write(tmp_path, "adj.json", adjudicated)

@@ -43,14 +43,22 @@ def round_id(sample: pd.DataFrame) -> str:
     return hashlib.sha256("\n".join(sorted(sample["doc_id"])).encode()).hexdigest()[:12]
 
 
-def labelling_config() -> str:
-    """Return the Label Studio labelling config: title, text, and one multiple choice per event type."""
+def labelling_config(*, adjudication: bool = False) -> str:
+    """Return the Label Studio labelling config: title, text, and one multiple choice per event type.
+
+    With ``adjudication``, the two passes' labels (``$labels_a``, ``$labels_b``) are shown above the choices.
+    """
     choices = "\n".join(f"    <Choice value={quoteattr(t.name)} hint={quoteattr(t.definition)}/>" for t in CODEBOOK)
     return (
         "<View>\n"
         '  <Header value="$title"/>\n'
         '  <Text name="text" value="$text"/>\n'
-        '  <Header value="Event types reported (docs/codebook.md); none if none"/>\n'
+        + (
+            '  <Header value="Annotator a: $labels_a"/>\n  <Header value="Annotator b: $labels_b"/>\n'
+            if adjudication
+            else ""
+        )
+        + '  <Header value="Event types reported (docs/codebook.md); none if none"/>\n'
         f'  <Choices name="{CONTROL}" toName="text" choice="multiple" showInline="false">\n'
         f"{choices}\n"
         "  </Choices>\n"
@@ -59,7 +67,12 @@ def labelling_config() -> str:
 
 
 def tasks(
-    sample: pd.DataFrame, documents: pd.DataFrame, *, pass_name: str, of: pd.DataFrame | None = None
+    sample: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    pass_name: str,
+    of: pd.DataFrame | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> list[dict]:
     """Return one Label Studio task per sampled document, for one pass's project.
 
@@ -73,6 +86,8 @@ def tasks(
         ``a``, ``b`` or ``adjudicated``.
     of : DataFrame, optional
         The round's whole sample, where ``sample`` is part of it (the disputes to adjudicate).
+    shown : DataFrame, optional
+        ``doc_id`` and columns to show beside the text (the two passes' labels, for the adjudicator).
 
     Returns
     -------
@@ -86,9 +101,11 @@ def tasks(
         raise DataError(f"sample: {missing[0]} is not in the documents table ({len(missing)} missing)")
     texts = documents.set_index("doc_id").loc[sample["doc_id"]]
     rid = round_id(sample if of is None else of)
+    extra = {} if shown is None else shown.set_index("doc_id").to_dict("index")
     return [
         {
             "data": {
+                **extra.get(doc_id, {}),
                 "doc_id": doc_id,
                 "title": "" if pd.isna(title) else str(title),
                 "text": str(text),
@@ -103,15 +120,16 @@ def tasks(
     ]
 
 
-def read_export(path: Path, sample: pd.DataFrame, *, pass_name: str) -> pd.DataFrame:
+def read_export(path: Path, sample: pd.DataFrame, *, pass_name: str, complete: bool = False) -> pd.DataFrame:
     """Read one project's Label Studio JSON export into one label set per annotated document.
 
     Raises
     ------
     DataError
         One line naming the file and the task: not a JSON export, a task of another round or
-        pass (another project), a document not in the sample, a label not in the codebook, or a
-        document annotated twice (two completed annotations, or two tasks).
+        pass (another project), a document not in the sample, a label not in the codebook, a
+        document annotated twice (two completed annotations, or two tasks), or, with
+        ``complete``, a sampled document left unannotated (skipped, or never submitted).
 
     Returns
     -------
@@ -145,6 +163,11 @@ def read_export(path: Path, sample: pd.DataFrame, *, pass_name: str) -> pd.DataF
         if done:
             labels[doc_id] = _choices(done[0], where=where)
     ordered = [d for d in sample["doc_id"] if d in labels]
+    if complete and len(ordered) < len(sample):
+        missing = [d for d in sample["doc_id"] if d not in labels]
+        raise DataError(
+            f"{name}: {len(missing)} sampled documents not annotated (skipped, or not submitted), first {missing[0]}"
+        )
     return pd.DataFrame({"doc_id": ordered, "labels": [labels[d] for d in ordered]})
 
 

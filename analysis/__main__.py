@@ -65,35 +65,22 @@ def _sample_outside(args: argparse.Namespace) -> None:
 def _plan_annotation(args: argparse.Namespace) -> None:
     import pandas as pd
 
-    from analysis import engine
-    from analysis.codebook import EVENT_TYPES
-    from analysis.documents import eligible
+    from analysis.documents import ELIGIBILITY_COLUMNS
     from analysis.io import write_csv
-    from analysis.study import design, inputs, planner
+    from analysis.study import design, planner
 
     output = _new_output(args.output, force=args.force) if args.output else None
     params = load_params("report")
-    with engine.executor(load_params("engine")) as executor:
-        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
-    labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
-    if "year" in args.by:
-        labelled = labelled.assign(year=labelled["event_date"].dt.year.astype("Int64"))
-    population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
-    population = population.dropna(subset=args.by)
-    gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
-    types = args.types or list(EVENT_TYPES)
-    unknown = sorted(set(types) - set(EVENT_TYPES))
-    if unknown:
-        raise DataError(f"--types: not event types of the codebook: {unknown}")
-    table = planner.plan(
-        population, gold, by=["collection", *args.by], types=types, half_width=args.half_width, level=params.ci_level
-    )
+    table = cli_annotate.plan_table(params, types=args.types, by=args.by, half_width=args.half_width)
     counts = table.groupby("collection")["n_more_collection"].max().astype(int)
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         sys.stdout.write(table.round(4).to_string(index=False) + "\n")
         sys.stdout.write(f"random text groups to draw per collection: {counts.to_dict()}\n")
     if output is not None:
-        documents = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", "text_group", *_eligibility()])
+        documents = pd.read_parquet(
+            paths.DOCUMENTS, columns=["doc_id", "collection", "text_group", *ELIGIBILITY_COLUMNS]
+        )
+        gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
         drawn = planner.draw_plan(documents, gold, counts.to_dict(), seed=args.seed, stratum=args.stratum)
         write_csv(output, drawn)
         logging.getLogger("analysis").info(
@@ -102,12 +89,6 @@ def _plan_annotation(args: argparse.Namespace) -> None:
             output,
             args.stratum,
         )
-
-
-def _eligibility() -> list[str]:
-    from analysis.documents import ELIGIBILITY_COLUMNS
-
-    return list(ELIGIBILITY_COLUMNS)
 
 
 def _count(value: str) -> tuple[str, int]:

@@ -81,6 +81,20 @@ def _export(args: argparse.Namespace) -> None:
 
 
 def _planned(args: argparse.Namespace, params) -> dict[str, int]:
+    if not paths.CROSSFIT_PREDICTIONS.is_file():
+        raise DataError("--half-width needs the pipeline's predictions (run dvc repro first), or give --n")
+    table = plan_table(params, types=args.types, by=[], half_width=args.half_width, collections=args.collection)
+    return table.groupby("collection")["n_more_collection"].max().astype(int).to_dict()
+
+
+def plan_table(params, *, types: list[str] | None, by: list[str], half_width: float, collections=None):
+    """Run :func:`analysis.study.planner.plan` on the pipeline's outputs (``plan-annotation``, ``annotate export``).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`analysis.study.planner.plan`, per collection (and ``by`` group).
+    """
     import pandas as pd
 
     from analysis import engine
@@ -89,21 +103,23 @@ def _planned(args: argparse.Namespace, params) -> dict[str, int]:
     from analysis.params import load_params
     from analysis.study import design, inputs, planner
 
-    if not paths.CROSSFIT_PREDICTIONS.is_file():
-        raise DataError("--half-width needs the pipeline's predictions (run dvc repro first), or give --n")
-    with engine.executor(load_params("engine")) as executor:
-        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
-    population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
-    population = population[population["collection"].isin(args.collection)]
-    gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
-    types = args.types or list(EVENT_TYPES)
+    types = types or list(EVENT_TYPES)
     unknown = sorted(set(types) - set(EVENT_TYPES))
     if unknown:
         raise DataError(f"--types: not event types of the codebook: {unknown}")
-    table = planner.plan(
-        population, gold, by=["collection"], types=types, half_width=args.half_width, level=params.ci_level
+    with engine.executor(load_params("engine")) as executor:
+        labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
+    labelled = labelled.assign(outlet_group=lambda d: d["outlet"].map(params.outlet_groups).fillna("unassigned"))
+    if "year" in by:
+        labelled = labelled.assign(year=labelled["event_date"].dt.year.astype("Int64"))
+    population = design.with_crossfit(eligible(labelled), pd.read_parquet(paths.CROSSFIT_PREDICTIONS))
+    population = population.dropna(subset=by)
+    if collections is not None:
+        population = population[population["collection"].isin(collections)]
+    gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
+    return planner.plan(
+        population, gold, by=["collection", *by], types=types, half_width=half_width, level=params.ci_level
     )
-    return table.groupby("collection")["n_more_collection"].max().astype(int).to_dict()
 
 
 def _import(args: argparse.Namespace) -> None:

@@ -155,12 +155,11 @@ def rest_mean(
     n = len(y)
     expected = n * min(f_rest_mean, 1 - f_rest_mean)
     if n >= MIN_SAMPLE and expected >= MIN_EXPECTED:
-        fixed = lam
+        fixed = lam  # the jackknife re-tunes lam per replicate unless it was given
         lam = tuned_lambda(y, f, w) if lam is None else float(lam)
         r = y - lam * f
         est = lam * f_rest_mean + float(np.average(r, weights=w))
-        tuned = None if fixed is None else fixed
-        se = float(np.sqrt(jackknife_variance(y, f, w, f_rest_mean=f_rest_mean, lam=tuned) / (1 - fraction)))
+        se = float(np.sqrt(jackknife_variance(y, f, w, f_rest_mean=f_rest_mean, lam=fixed) / (1 - fraction)))
         share = min(max(est, 0.0), 1.0)
         if 0 < share < 1 and se > 0:
             # the interval of a proportion at PPI++'s effective sample size (Korn and Graubard),

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
+.PHONY: multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +100,13 @@ benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's
 
 checks: install-embeddings ## the dev-only experiment records (checks/, a DVC project of its own; about 5 minutes)
 	cd checks && dvc repro
+
+multiverse: repro  ## the robustness multiverse: each analysis choice varied, as queued dvc experiments (about 30 minutes)
+	python -m analysis multiverse queue
+	dvc queue start -j 1
+	python -m analysis multiverse wait
+	python -m analysis multiverse collect
+	cd checks && dvc repro multiverse
 
 clean-venv:
 	rm -rf $(VENV)

@@ -174,6 +174,53 @@ def _experiments(args: argparse.Namespace) -> None:
     sys.stdout.write(show_experiments(width=args.width, all_params=args.all_params) + "\n")
 
 
+def _multiverse(args: argparse.Namespace) -> None:
+    from analysis.io import write_csv
+    from analysis.publish import multiverse
+
+    log = logging.getLogger("analysis")
+    if args.step == "queue":
+        log.info("queued %s; run them with `dvc queue start -j 1`", ", ".join(multiverse.queue()))
+    elif args.step == "wait":
+        multiverse.wait()
+    else:
+        found = multiverse.collect()
+        write_csv(paths.MULTIVERSE_RECORDS, found)
+        log.info(
+            "wrote %d findings of %d variants to %s", len(found), found["variant"].nunique(), paths.MULTIVERSE_RECORDS
+        )
+
+
+def _sample_first_reports(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis.corpus.events import first_reports
+    from analysis.documents import ELIGIBILITY_COLUMNS
+    from analysis.io import write_csv
+    from analysis.labels import annotation
+
+    before = pd.read_csv(args.output) if args.add_batch else None  # the round so far, extended by a batch
+    output = Path(args.output) if args.add_batch else _new_output(args.output, force=args.force)
+    events = pd.read_parquet(paths.DOCUMENTS, columns=["doc_id", "collection", *ELIGIBILITY_COLUMNS])
+    counts = dict(args.per_collection)
+    events = events[events["collection"].isin(load_params("acquire").of_kind("event_reports"))]
+    unknown = sorted(set(counts) - set(events["collection"].unique()))
+    if unknown:
+        raise DataError(f"--per-collection: no event of collection(s) {unknown} in {paths.DOCUMENTS}")
+    seed = args.seed if args.seed is not None else load_params("base").seed
+    drawn = annotation.draw_first_reports(events, per_collection=counts, seed=seed, before=before)
+    write_csv(output, drawn)
+    logging.getLogger("analysis").info("wrote %d event ids to %s", len(drawn), output)
+    if args.texts:  # the headlines annotators read: article text, so never inside the repository
+        reports = pd.read_parquet(paths.REPORTS, columns=["report_id", "doc_id", "lag_days", "headline"])
+        new = drawn["batch"] == drawn["batch"].max()  # the headlines of the new batch
+        first = first_reports(reports[reports["doc_id"].isin(drawn.loc[new, "doc_id"])])
+        texts = Path(args.texts).resolve()
+        if texts.is_relative_to(paths.ROOT):
+            raise DataError(f"--texts {args.texts}: inside the repository; headlines are never committed")
+        write_csv(texts, first[["doc_id", "headline"]])
+
+
 def _outside_arguments(
     parser: argparse.ArgumentParser, *, per_collection: dict[str, int], exclude: list[Path], exclude_help: str
 ) -> None:
@@ -249,6 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     exps.add_argument("--width", type=int, default=120, help="the terminal width to fit (default: 120)")
     exps.add_argument("--all-params", action="store_true", help="every param, not only those that differ")
     exps.set_defaults(func=_experiments)
+    verse = sub.add_parser(
+        "multiverse",
+        help="the robustness multiverse: queue its DVC experiments, wait for them, collect their findings",
+        description="queue: one `dvc exp run --queue` per analysis choice (analysis/publish/multiverse.py); wait: "
+        "until the queue is empty; collect: every finding of every variant into checks/records/multiverse.csv.",
+    )
+    verse.add_argument("step", choices=["queue", "wait", "collect"])
+    verse.set_defaults(func=_multiverse)
     docs = sub.add_parser(
         "docs", help="refresh the numbers, tables and figures that README.md and docs/ quote from the outputs"
     )
@@ -289,6 +344,28 @@ def build_parser() -> argparse.ArgumentParser:
         exclude_help="every earlier sample",
     )
     fresh.set_defaults(func=_sample_outside, draw="draw_fresh_test")
+    firsts = sub.add_parser(
+        "sample-first-reports",
+        help="draw events for the first-report round (uniform per collection; ids and probabilities only)",
+        description="Draw eligible events at random per collection; their first report's headline is annotated "
+        "(annotations/README.md), the gold of the event-level models' types.",
+    )
+    firsts.add_argument("-o", "--output", default=str(paths.ANNOTATION_FIRST_REPORT_SAMPLE))
+    firsts.add_argument(
+        "--per-collection",
+        nargs="+",
+        type=_count,
+        default=[("ucdp_iraq", 150), ("ucdp_syria", 150)],
+        metavar="NAME=N",
+        help="how many events to draw per collection (default: ucdp_iraq=150 ucdp_syria=150)",
+    )
+    firsts.add_argument("--texts", default=None, help="also write the headlines to annotate here (outside the repo)")
+    firsts.add_argument(
+        "--add-batch", action="store_true", help="draw a further batch outside the output file's events, and add it"
+    )
+    firsts.add_argument("--seed", type=int, default=None, help="default: base.seed in params.yaml")
+    firsts.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    firsts.set_defaults(func=_sample_first_reports)
     planned = sub.add_parser(
         "plan-annotation",
         help="how many more random gold documents each share needs for a half-width; writes a sample to annotate",

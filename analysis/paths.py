@@ -7,18 +7,24 @@ files, so a renamed output cannot silently drift from the pipeline.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PARAMS = ROOT / "params.yaml"
+ROOT = Path(__file__).resolve().parent.parent  # the package: its code, the study's annotations and results
+#: The project a stage runs in: the study (the package's root), or a researcher's corpus alone, a
+#: folder of its own with ``params.yaml``, ``dvc.yaml``, ``annotations/own/`` and ``data/``
+#: (``own_study/``, docs/data.md). Its stages set ``ANALYSIS_PROJECT`` to that folder.
+PROJECT = Path(os.environ["ANALYSIS_PROJECT"]).resolve() if os.environ.get("ANALYSIS_PROJECT") else ROOT
+PARAMS = PROJECT / "params.yaml"
 DVC_YAML = ROOT / "dvc.yaml"  # the study's pipeline
+OWN_STUDY_DVC_YAML = ROOT / "own_study" / "dvc.yaml"  # a researcher's corpus alone, with a pinned classifier
 # The checks and the yardstick are DVC repositories of their own (`dvc init --subdir`), so that a
 # bare `dvc status`, `dvc checkout` or `dvc exp show` at the root answers about the study alone;
 # `cd checks && dvc repro` (or `make checks`) runs them.
 CHECKS_DVC_YAML = ROOT / "checks" / "dvc.yaml"  # dev-only experiment records
 BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"  # the external yardstick
 
-DATA = ROOT / "data"
+DATA = PROJECT / "data"
 RAW = DATA / "raw"
 INTERIM = DATA / "interim"
 PROCESSED = DATA / "processed"
@@ -39,7 +45,7 @@ LEDGER = INTERIM / "ledger.parquet"
 # annotations (inputs, committed: ids and labels only)
 ANNOTATIONS = ROOT / "annotations" / "labels.csv"  # rounds 1 and 2
 ANNOTATIONS_TEST = ROOT / "annotations" / "labels_test.csv"  # round 3: the frozen test set
-OWN_ANNOTATIONS = ANNOTATIONS.parent / "own"  # a researcher's rounds (annotate import): every CSV here is gold
+OWN_ANNOTATIONS = PROJECT / "annotations" / "own"  # a researcher's rounds (annotate import): every CSV here is gold
 ANNOTATION_RELABEL = ANNOTATIONS.parent / "relabel_check.csv"  # a blind re-annotation of gold documents (a check)
 ANNOTATION_SAMPLE = ROOT / "annotations" / "sample.csv"
 #: The train-only supplement, in the order its batches were drawn (each excludes the ones before).
@@ -49,10 +55,15 @@ ANNOTATION_SUPPLEMENTS = (
 )
 #: The fresh test set (round 3): random, outside every text group drawn before; scored once.
 ANNOTATION_FRESH_TEST = ROOT / "annotations" / "sample_test.csv"
+#: The first-report round: events drawn uniformly per collection, the headline of their first report annotated.
+ANNOTATION_FIRST_REPORT_SAMPLE = ROOT / "annotations" / "sample_first_reports.csv"
+ANNOTATION_FIRST_REPORTS = ROOT / "annotations" / "labels_first_reports.csv"
 
 # gold
 GOLD = PROCESSED / "gold.parquet"
 GOLD_DRAWS = PROCESSED / "gold_draws.parquet"  # how each gold document was drawn: its frame and inclusion probability
+FIRST_REPORT_GOLD = PROCESSED / "first_report_gold.parquet"  # the first-report round: gold types, inclusion probability
+FIRST_REPORT_AGREEMENT = TABLES / "first_report_agreement"
 ANNOTATION_AGREEMENT = TABLES / "annotation_agreement"
 CODEBOOK_COUNTS = TABLES / "codebook_counts"
 GOLD_METRICS = METRICS / "gold.json"
@@ -71,12 +82,13 @@ DATASET_METRICS = METRICS / "datasets.json"
 # acquire_ood: news from outside the conflict corpus (ood.tasks), <task>/<split>.tsv
 OOD_RAW = RAW / "ood"
 
-# train
+# train (or, for a pinned classifier, pinned_model)
 MODEL = MODELS / "event_classifier.skops"  # skops; the encoder family writes safetensors here (persist.load tells)
 TRAINING_LABELS = PROCESSED / "training_labels.parquet"  # the labels the model learned from (distilled: the encoder's)
 DEV_PREDICTIONS = PROCESSED / "dev_predictions.parquet"  # the train-only model on dev, before any refit
 THRESHOLDS = TABLES / "thresholds"
 TOP_FEATURES = TABLES / "top_features"
+MODEL_CARD = METRICS / "model.json"  # pinned_model: where the pinned classifier came from, its codebook and types
 
 # evaluate: gold dev, where every choice is made (dvc metrics diff shows these)
 CLASSIFIER_DEV_SCORES = TABLES / "classifier_dev_scores"
@@ -115,6 +127,9 @@ DECISIONS = ROOT / "docs" / "decisions.md"  # where `score-test` logs each scori
 # predict
 PREDICTIONS = PROCESSED / "predictions.parquet"
 
+# predict_first_reports: each event's types from its first report's headline alone
+FIRST_REPORT_PREDICTIONS = PROCESSED / "first_report_predictions.parquet"
+
 # crossfit: the random gold sample, each fold predicted by the saved model refitted without it
 CROSSFIT_PREDICTIONS = PROCESSED / "crossfit_predictions.parquet"
 
@@ -128,6 +143,7 @@ FIG_DYNAMICS = FIGURES / "dynamics"
 FIG_COEF_SOURCES = FIGURES / "coef_sources"
 FIG_COEF_FIRST_REPORT = FIGURES / "coef_first_report"
 FIG_COEF_CREDIBILITY = FIGURES / "coef_credibility"
+FIG_CONVERGENT_VALIDITY = FIGURES / "convergent_validity"
 FIG_CLASSIFIER_PERFORMANCE = FIGURES / "classifier_performance"
 FIG_CALIBRATION = FIGURES / "calibration"
 TYPE_SHARES = TABLES / "type_shares"
@@ -144,6 +160,7 @@ MODEL_FIRST_REPORT = TABLES / "model_first_report"
 MODEL_CREDIBILITY = TABLES / "model_credibility"
 MODEL_FIT = TABLES / "model_fit"
 MEASUREMENT_ERROR = TABLES / "measurement_error"
+CONVERGENT_VALIDITY = TABLES / "convergent_validity"
 WORD_CHECKS = TABLES / "word_checks"
 SHARES_SUMMARY = TABLES / "shares_summary"
 GOLD_DESIGN = TABLES / "gold_design"
@@ -154,6 +171,7 @@ RELABEL_CHECK = TABLES / "relabel_check"
 MODELS_SUMMARY = TABLES / "models_summary"
 NUMBERS = REPORTING / "numbers.tex"  # one LaTeX macro per number quoted in prose
 NUMBERS_JSON = REPORTING / "numbers.json"  # the same values, for the generated docs
+FINDINGS = METRICS / "findings.json"  # the findings the robustness multiverse compares (a DVC metric)
 
 # the checks pipeline (checks/dvc.yaml): dev-only records of experiments, never test
 CHECKS = ROOT / "checks" / "data"  # inside the checks' own DVC repository
@@ -166,6 +184,9 @@ ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
 FAMILY_ON_DEV = CHECKS / "tables" / "family_on_dev"
 FAMILY_ON_DEV_TYPES = CHECKS / "tables" / "family_on_dev_types"
 CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
+MULTIVERSE_RECORDS = CHECK_RECORDS / "multiverse.csv"  # every finding in every variant (`make multiverse`)
+MULTIVERSE_SURVIVAL = CHECKS / "tables" / "multiverse_survival"  # which findings keep sign and significance
+FIG_SPEC_CURVE = CHECKS / "figures" / "spec_curve"  # the findings across the variants
 
 # the external yardstick (benchmarks/dvc.yaml)
 BENCHMARK_DATA = ROOT / "benchmarks" / "data"  # inside the yardstick's own DVC repository
@@ -180,6 +201,7 @@ BENCHMARK_FAMILIES = BENCHMARK_DATA / "tables" / "benchmark_families"
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...
 SCALE_TABLE = REPORTING / "scale" / "scale_benchmark"  # .csv/.md/.tex, read into the README
 REPRO_TIMING = REPORTING / "timing" / "repro_timing"  # .csv/.md/.tex, benchmarks/bench_repro.py
+OWN_STUDY_TIMING = REPORTING / "timing" / "own_study_timing"  # benchmarks/bench_own_study.py
 MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 
 # summarize
@@ -194,5 +216,6 @@ def raw_file(name: str) -> Path:
 
 
 def relative(path: Path) -> str:
-    """Return ``path`` relative to the project root, in POSIX form (as ``dvc.yaml`` spells it)."""
-    return path.resolve().relative_to(ROOT).as_posix()
+    """Return ``path`` relative to the package root (outside it: absolute), in POSIX form, as ``dvc.yaml`` spells it."""
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else resolved.as_posix()

@@ -7,11 +7,11 @@ import pytest
 from analysis.corpus import articles, build, events, readers
 from analysis.corpus import ledger as led
 from analysis.corpus.collections import read_collection
-from analysis.params import KIND_COLUMNS, load_params
+from analysis.params import KIND_COLUMNS, KIND_OPTIONAL_COLUMNS, load_params
 from analysis.stages._common import run
 
 SPECS = {spec.name: spec for spec in load_params("acquire").collections}
-UCDP_COLUMNS = list(KIND_COLUMNS["event_reports"])
+UCDP_COLUMNS = [*KIND_COLUMNS["event_reports"], *KIND_OPTIONAL_COLUMNS["event_reports"]]  # UCDP's coding too
 
 HEADER = "unit_id,article_title,article_content,source,date,location,labels\n"
 GOOD = '1,Title one,"Wed 05 Apr 2017 Title one. Rebels shelled the city on Monday, killing three.",sana,4/5/2017,aleppo,1\n'

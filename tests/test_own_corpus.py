@@ -142,18 +142,12 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     assert profiles["method"].eq("bounds").all() and profiles["share_est_ci_upper"].eq(1.0).all()
     assert built["lag_by_outlet"].empty and built["selection_by_type"]["n_events"].sum() == 0
     assert built["model_sources"].empty and built["word_checks"].empty
-    scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
-    calibration = pd.read_csv(paths.CALIBRATION_CURVE)
-    drawn = report.study_figures(
-        labelled,
-        reports,
-        built,
-        scores,
-        calibration,
-        rules=["defection", "surrender"],
-        params=params,
-        collections=acquire,
-    )
+    instrument = {
+        "scores": pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv")),
+        "calibration": pd.read_csv(paths.CALIBRATION_CURVE),
+        "rules": ["defection", "surrender"],
+    }
+    drawn = report.study_figures(labelled, reports, built, instrument, params=params, collections=acquire)
     assert list(drawn) == list(report.FIGURES)
     for name, fig in drawn.items():
         save(fig, tmp_path / "figures" / name)

@@ -7,17 +7,20 @@ import yaml
 from analysis import paths
 from analysis.params import load_params
 
-PIPELINES = (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML)
+PIPELINES = (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML, paths.OWN_STUDY_DVC_YAML)
 
 
 def _root_relative(path: str, pipeline: Path) -> str:
     # the checks and the yardstick are DVC repositories of their own: their paths are relative to
-    # their folder, and the project's files are reached through ../
+    # their folder, and the project's files are reached through ../. A project of its own
+    # (own_study/) moves data/ with it (ANALYSIS_PROJECT): its data/ is the study's, relocated.
+    if pipeline == paths.OWN_STUDY_DVC_YAML and path.startswith("data/"):
+        return path
     return (pipeline.parent / path).resolve().relative_to(paths.ROOT).as_posix()
 
 
 def _all_stages() -> dict:
-    # the three pipelines: the study's, the checks' and the yardstick's, every path root-relative
+    # the four pipelines: the study's, the checks', the yardstick's and own_study's, every path root-relative
     stages = {}
     for pipeline in PIPELINES:
         for name, stage in yaml.safe_load(pipeline.read_text())["stages"].items():
@@ -26,7 +29,7 @@ def _all_stages() -> dict:
                     _root_relative(entry if isinstance(entry, str) else next(iter(entry)), pipeline)
                     for entry in stage.get(key, [])
                 ]
-            stages[name] = stage
+            stages[f"{paths.relative(pipeline)}:{name}"] = stage
     return stages
 
 
@@ -62,6 +65,7 @@ def test_every_dvc_data_path_is_defined_in_paths_module():
     raw = {paths.relative(paths.raw_file(c.file)) for c in load_params("acquire").collections}
     raw.add(paths.relative(paths.BENCHMARK_RAW))
     raw.add(paths.relative(paths.OOD_RAW))  # a folder of <task>/<split>.tsv, one per ood task
+    raw.add(paths.relative(paths.RAW))  # own_study/: every collection's file, whatever the researcher lists
     missing = _dvc_data_paths() - _module_data_paths() - raw
     assert not missing, f"dvc.yaml names paths that analysis/paths.py does not: {sorted(missing)}"
 

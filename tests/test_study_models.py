@@ -2,66 +2,106 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from analysis.study import model_tables, regressions
+from analysis.study import regressions
 
 
-def _simulated_events(n: int, seed: int) -> pd.DataFrame:
+def _clustered(n_clusters: int, size: int, seed: int) -> pd.DataFrame:
+    """Events in clusters that share a random effect (events reported by the same articles)."""
     rng = np.random.default_rng(seed)
-    events = pd.DataFrame(
+    n = n_clusters * size
+    cluster = np.repeat(np.arange(n_clusters), size)
+    return pd.DataFrame(
         {
-            "log_deaths": np.log1p(rng.poisson(3, n)),
-            "airstrike": rng.random(n) < 0.4,
+            "doc_id": [f"e{i}" for i in range(n)],
+            "text_group": cluster,
+            "shock": rng.normal(0, 0.4, n_clusters)[cluster],  # shared within a cluster, unobserved
+            "airstrike": (rng.random(n) < 0.35).astype(int),
+            "log_deaths_sides": np.log1p(rng.poisson(2, n)),
             "capital": (rng.random(n) < 0.3).astype(int),
-            "year": rng.choice([2016, 2017], n),
-            "country": rng.choice(["Iraq", "Syria"], n),
         }
     )
-    events["airstrike"] = events["airstrike"].astype(int)
-    mu = np.exp(0.2 + 0.5 * events["log_deaths"] + 0.4 * events["airstrike"] + 0.3 * events["capital"])
-    alpha = 0.5  # NB2: variance mu + alpha mu^2
-    # UCDP codes an event from a source: one report, plus the additional ones the model counts
-    events["n_sources"] = 1 + rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu))
-    events["first_lag_days"] = 2.0 + 3.0 * events["airstrike"] + rng.laplace(0, 1, n)
-    return events
 
 
-def test_sources_model_recovers_known_coefficients_and_dispersion():
-    events = _simulated_events(4000, seed=3)
-    result = regressions.sources_model(events, types=["airstrike"])
-    table = model_tables.tidy(result, model="sources", exponentiate=True).set_index("term")
-    for term, truth in (("log_deaths", 0.5), ("airstrike", 0.4), ("capital", 0.3)):
-        assert table.loc[term, "estimate_ci_lower"] <= truth <= table.loc[term, "estimate_ci_upper"], term
-    assert model_tables.fit_summary({"sources": result}).loc[0, "dispersion_alpha"] == pytest.approx(0.5, abs=0.1)
+def _covers(table: pd.DataFrame, truths: dict[str, float]) -> None:
+    rows = table.set_index("term")
+    for term, truth in truths.items():
+        assert rows.loc[term, "estimate_ci_lower"] <= truth <= rows.loc[term, "estimate_ci_upper"], term
 
 
-def test_first_report_model_recovers_a_known_hazard_ratio():
-    # exponential times to the first report, twice as fast (hazard ratio 2) for airstrikes
-    events = _simulated_events(3000, seed=4)
-    rate = 0.5 * np.exp(np.log(2.0) * events["airstrike"])
-    events["first_lag_days"] = np.random.default_rng(9).exponential(1 / rate)
-    table = model_tables.tidy(
-        regressions.first_report_model(events, types=["airstrike"]), model="lag", exponentiate=True
+def test_sources_model_recovers_known_rate_ratios_under_clustering():
+    # n - 1 extra sources, Poisson around a mean that a shared cluster shock shifts (overdispersed)
+    events = _clustered(800, 4, seed=3)
+    rng = np.random.default_rng(4)
+    mu = np.exp(0.1 + 0.5 * events["log_deaths_sides"] + 0.4 * events["airstrike"] + 0.3 * events["capital"])
+    events["extra_sources"] = rng.poisson(mu * np.exp(events["shock"] - 0.08))
+    formula = "extra_sources ~ log_deaths_sides + airstrike + capital"
+    table, info = regressions.fit_glm(events, formula, link="poisson", cluster="text_group", level=0.95)
+    _covers(table, {"log_deaths_sides": 0.5, "airstrike": 0.4, "capital": 0.3})
+    assert info == {"n_rows": 3200, "n_clusters": 800, "n_gold": 0}
+    # errors that ignore the clusters are too narrow: the clustered ones are wider for a shared-shock term
+    plain, _ = regressions.fit_glm(events.assign(one=range(len(events))), formula, link="poisson", cluster="one",
+                                   level=0.95)  # fmt: skip
+    assert table.set_index("term").loc["Intercept", "std_error"] > plain.set_index("term").loc["Intercept", "std_error"]
+
+
+def test_first_report_hazard_recovers_a_known_hazard_ratio():
+    # daily hazard of a first report: cloglog in a day band and airstrikes (hazard ratio 2)
+    events = _clustered(1500, 2, seed=5)
+    rng = np.random.default_rng(6)
+    lag = np.full(len(events), 99.0)
+    for i, strike in enumerate(events["airstrike"]):
+        for day in range(31):
+            eta = (-0.2 if day == 0 else -1.5) + np.log(2.0) * strike
+            if rng.random() < 1 - np.exp(-np.exp(eta)):
+                lag[i] = day
+                break
+    events["first_lag_days"] = lag
+    days = regressions.person_days(events, max_days=30)
+    assert days.groupby("doc_id")["y"].sum().max() == 1  # one first report at most, none after day 30
+    table, _ = regressions.fit_glm(days, "y ~ C(band) + airstrike", link="cloglog", cluster="text_group", level=0.95)
+    _covers(table, {"airstrike": np.log(2.0)})
+
+
+def test_design_based_correction_recovers_what_a_noisy_classifier_attenuates():
+    # gold airstrike raises extra sources by exp(0.6); the classifier misses 30% and adds 10% false ones;
+    # a 15% random gold sample (inclusion probability known) corrects the fit on every event
+    events = _clustered(1000, 3, seed=7)
+    rng = np.random.default_rng(8)
+    mu = np.exp(0.2 + 0.6 * events["airstrike"] + 0.3 * events["capital"] + events["shock"] - 0.08)
+    events["extra_sources"] = rng.poisson(mu)
+    missed = (events["airstrike"] == 1) & (rng.random(len(events)) < 0.3)
+    added = (events["airstrike"] == 0) & (rng.random(len(events)) < 0.1)
+    truth = events["airstrike"].copy()
+    events["fr_airstrike"] = np.where(missed, 0, np.where(added, 1, truth))
+    drawn = rng.random(len(events)) < 0.15
+    gold = pd.DataFrame(
+        {"doc_id": events.loc[drawn, "doc_id"], "inclusion_probability": 0.15, "airstrike": truth[drawn].astype(bool)}
     )
-    row = table.set_index("term").loc["airstrike"]
-    assert row["ratio_ci_lower"] <= 2.0 <= row["ratio_ci_upper"] and row["ratio"] == pytest.approx(2.0, abs=0.2)
+    formula = "extra_sources ~ fr_airstrike + capital"
+    kw = {"link": "poisson", "cluster": "text_group", "level": 0.95}
+    naive, _ = regressions.fit_glm(events, formula, **kw)
+    corrected, info = regressions.fit_glm(events, formula, gold=gold, replace={"fr_airstrike": "airstrike"}, **kw)
+    _covers(corrected, {"fr_airstrike": 0.6, "capital": 0.3})
+    assert naive.set_index("term").loc["fr_airstrike", "estimate_ci_upper"] < 0.6  # attenuated, and confidently so
+    assert info["n_gold"] == int(drawn.sum())
 
 
 def test_credibility_model_recovers_a_known_odds_ratio():
     rng = np.random.default_rng(5)
     n = 4000
-    articles = pd.DataFrame({"outlet_group": rng.choice(["wire", "state"], n), "siege": rng.random(n) < 0.3})
+    articles = pd.DataFrame(
+        {
+            "outlet_group": rng.choice(["wire", "state"], n),
+            "siege": rng.random(n) < 0.3,
+            "text_group": np.arange(n) // 2,  # pairs of near-duplicates
+        }
+    )
     logit = -0.5 + 1.0 * (articles["outlet_group"] == "state") + 0.7 * articles["siege"]
     articles["credibility"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    table = model_tables.tidy(
-        regressions.credibility_model(articles, types=["siege"], reference_group="wire"),
-        model="cred",
-        exponentiate=True,
-    ).set_index("term")
-    assert table.loc["siege", "estimate"] == pytest.approx(0.7, abs=0.15)
-    state = [t for t in table.index if "state" in t][0]
-    assert table.loc[state, "estimate"] == pytest.approx(1.0, abs=0.15)
+    table, _ = regressions.credibility_model(articles, types=["siege"], reference_group="wire", level=0.95)
+    state = [t for t in table["term"] if "state" in t][0]
+    _covers(table, {"siege": 0.7, state: 1.0})
 
 
 def test_place_keys_match_capitals_across_spellings():
@@ -71,36 +111,47 @@ def test_place_keys_match_capitals_across_spellings():
     assert regressions.place_key("Aleppo Governorate") != regressions.place_key("Aleppo")
 
 
-def test_measurement_error_check_shows_attenuation_by_a_noisy_classifier():
-    # gold airstrike raises additional sources by exp(0.4); the classifier flips 30% of labels
-    events = _simulated_events(3000, seed=11)
-    flip = np.random.default_rng(12).random(len(events)) < 0.3
-    events["pred_airstrike"] = np.where(flip, 1 - events["airstrike"], events["airstrike"])
-    check = regressions.measurement_error_check(events, fit=regressions.sources_model, types=["airstrike"]).iloc[0]
-    assert check["estimate_gold_ci_lower"] <= 0.4 <= check["estimate_gold_ci_upper"]
-    assert 0 < check["estimate_predicted"] < check["estimate_gold"]  # attenuated towards zero
-    assert check["difference"] == pytest.approx(check["estimate_predicted"] - check["estimate_gold"])
-
-
-def test_event_table_marks_capitals_and_the_first_report():
+def test_event_table_takes_covariates_from_the_coding_and_the_first_report():
     events = pd.DataFrame(
         {
             "doc_id": ["e1", "e2", "e3"],
+            "collection": "ucdp",
+            "text_group": ["g1", "g2", "g2"],
             "n_reports": [1, 3, 2],
-            "deaths_best": [0, 10, np.nan],  # an unknown toll counts as 0 deaths
+            "deaths_best": [0, 10, 7],
+            "deaths_side_a": pd.array([0, 2, pd.NA], dtype="Int64"),  # an unknown count is 0
+            "deaths_side_b": [0, 3, 1],
+            "deaths_civilians": [0, 1, 0],
+            "violence_type": pd.array([1, 3, 2], dtype="Int8"),
             "event_date": pd.to_datetime(["2016-01-02", "2017-05-01", "2017-06-01"]),
             "country": ["Iraq", "Iraq", "Syria"],
+            "admin1": ["Baghdad governorate", "Anbar governorate", None],
             "location": ["Baghdād city", "Ramādī town", "Aleppo Governorate"],  # the governorate is no capital
-            "siege": [False, True, False],
         }
     )
-    reports = pd.DataFrame({"doc_id": ["e2", "e2", "e3"], "lag_days": [4.0, 1.0, np.nan]})
+    first = pd.DataFrame(
+        {"doc_id": ["e2", "e1"], "first_lag_days": [1.0, np.nan], "headline_chars": [40, 9], "siege": [True, False]}
+    )
     table = regressions.event_table(
-        events, reports, types=["siege"], capitals={"Iraq": ["Baghdad", "Ramadi"], "Syria": ["Aleppo"]}
+        events, first, types=["siege"], capitals={"Iraq": ["Baghdad", "Ramadi"], "Syria": ["Aleppo"]}, min_governorate=2
     )
     assert table["capital"].tolist() == [1, 1, 0]
-    assert table["first_lag_days"].iloc[1] == 1.0 and table["first_lag_days"].iloc[[0, 2]].isna().all()
-    assert table["log_deaths"].iloc[2] == 0.0 and table["siege"].tolist() == [0, 1, 0]
+    assert table["violence"].tolist() == ["state_based", "one_sided", "non_state"]
+    assert table["extra_sources"].tolist() == [0, 2, 1]
+    # unknown deaths: UCDP's best estimate less the sides and civilians (10 - 5 - 1)
+    assert np.expm1(table["log_deaths_unknown"]).round().tolist() == [0, 4, 6]
+    # the first report's types; an event with no first report gets none
+    assert table["fr_siege"].tolist() == [0, 1, 0] and table["first_lag_days"].isna().tolist() == [True, False, True]
+    # every governorate has one event (< 2): pooled per country
+    assert table["governorate"].tolist() == ["Iraq: other", "Iraq: other", "Syria: other"]
+
+
+def test_person_days_censor_after_the_follow_up():
+    table = pd.DataFrame({"doc_id": ["a", "b", "c"], "first_lag_days": [0.0, 3.0, 40.0]})
+    days = regressions.person_days(table, max_days=30)
+    assert days.groupby("doc_id").size().to_dict() == {"a": 1, "b": 4, "c": 31}
+    assert days.groupby("doc_id")["y"].sum().to_dict() == {"a": 1, "b": 1, "c": 0}  # c: censored at day 30
+    assert days.loc[days["doc_id"] == "b", "band"].tolist() == ["00", "01", "02", "03-06"]
 
 
 def test_word_checks_count_the_types_words_in_the_window_only():

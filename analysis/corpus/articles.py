@@ -202,6 +202,11 @@ def _finish(documents: pd.DataFrame, *, spec: CollectionSpec, params: CleanParam
         deaths_best=pd.NA,
         deaths_low=pd.NA,
         deaths_high=pd.NA,
+        violence_type=pd.NA,
+        dyad=None,
+        deaths_side_a=pd.NA,
+        deaths_side_b=pd.NA,
+        deaths_civilians=pd.NA,
         n_reports=1,
     )
     return text_features(documents, language=params.language)

@@ -81,8 +81,9 @@ def typed_documents(documents: pd.DataFrame) -> pd.DataFrame:
     out = documents.copy()
     for col in ("published", "event_date"):
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
-    for col in ("deaths_best", "deaths_low", "deaths_high"):
+    for col in ("deaths_best", "deaths_low", "deaths_high", "deaths_side_a", "deaths_side_b", "deaths_civilians"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
+    out["violence_type"] = pd.to_numeric(out["violence_type"]).astype("Int8")
     for col in ("latitude", "longitude"):
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["credibility"] = out["credibility"].astype("Int8")

@@ -20,10 +20,13 @@ from analysis.corpus.outlets import normalise_outlet
 from analysis.corpus.schema import REPORT_COLUMNS
 from analysis.corpus.text import clean_headline, fix_unicode, is_informative, split_non_latin, text_features
 from analysis.errors import DataError
-from analysis.params import KIND_COLUMNS, CleanParams, CollectionSpec
+from analysis.params import KIND_COLUMNS, KIND_OPTIONAL_COLUMNS, CleanParams, CollectionSpec
 
 #: logical column (``params.KIND_COLUMNS``) -> column of the cleaning frames: UCDP GED's names.
-FIELDS = {k: ("source_id" if k == "id" else k) for k in KIND_COLUMNS["event_reports"]}
+FIELDS = {
+    k: ("source_id" if k == "id" else k)
+    for k in (*KIND_COLUMNS["event_reports"], *KIND_OPTIONAL_COLUMNS["event_reports"])
+}
 #: The compact keys :func:`plan` needs from every surviving row.
 KEY_COLUMNS = ["row", "source_id", "payload_key"]
 
@@ -206,6 +209,12 @@ def build(
             "deaths_best": num("best").round().astype("Int64").to_numpy(),
             "deaths_low": num("low").round().astype("Int64").to_numpy(),
             "deaths_high": num("high").round().astype("Int64").to_numpy(),
+            # UCDP's coding, where mapped: 1 state-based, 2 non-state, 3 one-sided violence
+            "violence_type": num("type_of_violence").round().astype("Int8").to_numpy(),
+            "dyad": frame["dyad_name"].replace("", None).to_numpy(),
+            "deaths_side_a": num("deaths_a").round().astype("Int64").to_numpy(),
+            "deaths_side_b": num("deaths_b").round().astype("Int64").to_numpy(),
+            "deaths_civilians": num("deaths_civilians").round().astype("Int64").to_numpy(),
             "credibility": pd.array([pd.NA] * len(frame), dtype="Int8"),
             "n_reports": first_report["n_reports"].reindex(frame["doc_id"]).astype("int64").to_numpy(),
             "members": frame["source_id"].to_numpy(),
@@ -295,3 +304,34 @@ def documents(
     frame, dropped = rows(raw, spec=spec, params=params)
     docs, reps, rest = build(frame, plan(frame[KEY_COLUMNS], spec=spec), spec=spec, params=params)
     return docs, reps, pd.concat([dropped, rest], ignore_index=True)
+
+
+def first_reports(reports: pd.DataFrame) -> pd.DataFrame:
+    """Return each event's first report: the earliest dated on or after the event, else its first listed.
+
+    A report dated before its event is a dating error (UCDP dates an event by its first day),
+    so it is never the first; an event with no report dated on or after it keeps its first
+    listed report, with no lag. Only what that report says is known before any later report,
+    which makes its headline the text for covariates of reporting (``docs/study.md``).
+
+    Parameters
+    ----------
+    reports : DataFrame
+        The reports of ``event_reports`` documents (``report_id`` ending ``:r<k>``, ``doc_id``,
+        ``lag_days``, ``headline``).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``report_id``, ``headline``, ``first_lag_days`` (float; NaN without a
+        report dated on or after the event), sorted by ``doc_id``.
+    """
+    lag = reports["lag_days"].astype("Float64").astype(float)
+    ranked = reports.assign(
+        _undated=~(lag >= 0),
+        _lag=lag.where(lag >= 0),
+        _k=reports["report_id"].str.rsplit(":r", n=1).str[-1].astype(int),
+    ).sort_values(["doc_id", "_undated", "_lag", "_k"])
+    first = ranked.drop_duplicates("doc_id", keep="first")
+    out = first[["doc_id", "report_id", "headline"]].assign(first_lag_days=first["_lag"].to_numpy())
+    return out.sort_values("doc_id", ignore_index=True)

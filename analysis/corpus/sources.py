@@ -154,4 +154,4 @@ def acquire(
 def _local_file(path: str) -> Path:
     """Resolve a collection's local ``path``: absolute, or relative to the project root."""
     candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else paths.ROOT / candidate
+    return candidate if candidate.is_absolute() else paths.PROJECT / candidate

@@ -49,6 +49,8 @@ SUPPLEMENT_STRATUM = "supplement_territory"
 #: group, annotated, frozen and scored once. It replaces round 1's test split, which had been
 #: scored seven times; round 1's test documents join train and dev.
 FRESH_TEST_STRATUM = "fresh_test"
+#: The first-report round: events drawn uniformly per collection, their first report's headline annotated.
+FIRST_REPORT_STRATUM = "first_report_random"
 
 
 def eligible_for_annotation(documents: pd.DataFrame) -> pd.DataFrame:
@@ -179,6 +181,54 @@ def draw_fresh_test(
     )
 
 
+def draw_first_reports(
+    events: pd.DataFrame, *, per_collection: dict[str, int], seed: int, before: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Draw events uniformly per collection, for annotating the headline of their first report.
+
+    The unit is the event, as in the event-level models, so every eligible event (unsealed, in
+    no text group with a sealed one) of a collection has the same chance, whatever its text
+    group, and earlier rounds are not excluded: the round measures first-report headlines,
+    which no earlier round annotated.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``event_reports`` documents: ``doc_id``, ``collection`` and the eligibility columns.
+    per_collection : dict
+        How many events to draw per collection (all of them when fewer are eligible).
+    seed : int
+        Seed of the random draws.
+    before : DataFrame, optional
+        Earlier batches of the round (this function's output). The new batch is drawn
+        uniformly among the events they left, so the union is a uniform sample of its
+        size: every event's inclusion probability becomes the union's size over the frame.
+
+    Returns
+    -------
+    DataFrame
+        The earlier batches and the new one: ``doc_id``, ``collection``, ``stratum``
+        (``FIRST_REPORT_STRATUM``), ``batch`` (1, 2, ...), ``n_frame_units`` (eligible events of
+        the collection) and ``inclusion_probability``, sorted by ``doc_id``.
+    """
+    rng = np.random.default_rng(seed)
+    pool = eligible(events).sort_values("doc_id", ignore_index=True)
+    before = before if before is not None else pd.DataFrame(columns=["doc_id", "collection", "batch"])
+    batch = int(before["batch"].max()) + 1 if len(before) else 1
+    parts = [before[["doc_id", "collection", "batch"]]]
+    for collection, n in sorted(per_collection.items()):
+        group = pool[(pool["collection"] == collection) & ~pool["doc_id"].isin(before["doc_id"])]
+        take = rng.choice(len(group), size=min(n, len(group)), replace=False)
+        parts.append(group.iloc[np.sort(take)][["doc_id", "collection"]].assign(batch=batch))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    frame = pool.groupby("collection").size()
+    out["stratum"] = FIRST_REPORT_STRATUM
+    out["n_frame_units"] = out["collection"].map(frame).astype(int)
+    out["inclusion_probability"] = out["collection"].map(out.groupby("collection").size()) / out["n_frame_units"]
+    columns = ["doc_id", "collection", "stratum", "batch", "n_frame_units", "inclusion_probability"]
+    return out[columns].astype({"batch": int}).sort_values("doc_id", ignore_index=True)
+
+
 def _draw_outside(documents, *, exclude_groups, per_collection, seed, keep, stratum) -> pd.DataFrame:
     """Draw per collection at random among eligible documents outside ``exclude_groups`` (``keep`` filters texts)."""
     rng = np.random.default_rng(seed)
@@ -250,4 +300,7 @@ def inclusion_probabilities(documents: pd.DataFrame, gold: pd.DataFrame) -> pd.D
             )
         )
         earlier |= set(drawn["text_group"])
+    if not parts:  # no gold yet (a researcher's corpus before its first round)
+        columns = ["doc_id", "collection", "stratum", "draw", "n_frame_units", "inclusion_probability"]
+        return pd.DataFrame({c: pd.Series(dtype=float if c.startswith(("n_", "incl")) else object) for c in columns})
     return pd.concat(parts).loc[gold.index].reset_index(drop=True)

@@ -78,8 +78,11 @@ def read_annotations(files: list[Path], documents: pd.DataFrame) -> pd.DataFrame
     -------
     DataFrame
         The files' rows, concatenated: ``doc_id``, ``pass``, ``labels``, ``stratum``,
-        ``codebook_version``, ``annotator``.
+        ``codebook_version``, ``annotator`` (no rows where there is no file: a researcher's
+        corpus before its first round).
     """
+    if not files:
+        return pd.DataFrame(columns=["doc_id", "pass", "labels", "stratum", "codebook_version", "annotator"], dtype=str)
     frames = []
     for path in files:
         labels = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -98,11 +101,13 @@ def gold_metrics(table: pd.DataFrame, labels: pd.DataFrame, *, test_strata: tupl
     -------
     dict
         ``n_gold``, ``n_by_split``, ``n_by_stratum``, ``cohen_kappa_pooled`` (every type and
-        document pooled) and ``cohen_kappa_test`` (the test strata alone).
+        document pooled) and ``cohen_kappa_test`` (the test strata alone); a kappa is None
+        where it is undefined (no gold, or no variation).
     """
 
-    def kappa(frame: pd.DataFrame) -> float:
-        return round(float(annotation_agreement(frame).set_index("event_type").loc["all", "cohen_kappa"]), 4)
+    def kappa(frame: pd.DataFrame) -> float | None:
+        value = float(annotation_agreement(frame).set_index("event_type").loc["all", "cohen_kappa"])
+        return None if np.isnan(value) else round(value, 4)  # None: no gold yet (JSON has no NaN)
 
     test = labels["stratum"].isin(test_strata)
     return {
@@ -152,6 +157,7 @@ def gold_table(
     retired_test_dev_share: float,
     train_only_strata: tuple[str, ...],
     test_strata: tuple[str, ...],
+    sample_strata: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Build the gold table: adjudicated labels, stratum, text group and split per document.
 
@@ -159,6 +165,9 @@ def gold_table(
     Documents of ``train_only_strata`` go to ``train`` (drawn by cues, after the split: letting
     them into dev or test would change what those measure), and documents of ``test_strata``
     to ``test`` (drawn at random outside every earlier text group, frozen, scored once).
+    Documents of ``sample_strata`` that are neither go to ``sample``: the study's probability
+    sample alone (``report.sample_strata``), never fitted on or scored (a researcher's round
+    with a pinned classifier).
 
     Raises
     ------
@@ -184,20 +193,22 @@ def gold_table(
             "text_group": docs["text_group"].to_numpy(),
         }
     )
-    known = [*SPLIT_STRATA, *train_only_strata, *test_strata]
+    known = [*SPLIT_STRATA, *train_only_strata, *test_strata, *sample_strata]
     unknown = ~gold["stratum"].isin(known)
     if unknown.any():
         row = gold[unknown].iloc[0]
         raise DataError(
             f"gold: {row.doc_id} has stratum {row.stratum!r}, which is neither a round-1 stratum "
-            f"{list(SPLIT_STRATA)} nor in gold.train_only_strata {list(train_only_strata)} "
-            f"or gold.test_strata {list(test_strata)}"
+            f"{list(SPLIT_STRATA)} nor in gold.train_only_strata {list(train_only_strata)}, "
+            f"gold.test_strata {list(test_strata)} or report.sample_strata {list(sample_strata)}"
         )
     gold["split"] = gold["text_group"].map(
         lambda g: round_one_split(g, seed=seed, fractions=fractions, retired_test_dev_share=retired_test_dev_share)
     )
     train_only = gold["stratum"].isin(train_only_strata)
     test = gold["stratum"].isin(test_strata)
+    sample_only = gold["stratum"].isin(sample_strata) & ~train_only & ~test & ~gold["stratum"].isin(SPLIT_STRATA)
+    gold.loc[sample_only, "split"] = "sample"
     gold.loc[test, "split"] = "test"
     held_out_groups = set(gold.loc[~train_only & (gold["split"] != "train"), "text_group"])
     leak = train_only & gold["text_group"].isin(held_out_groups)
@@ -226,10 +237,10 @@ def krippendorff_alpha_nominal(a: np.ndarray, b: np.ndarray) -> float:
     """
     values = np.concatenate([a, b])
     n = len(values)
-    observed = np.mean(a != b)  # disagreeing pairable values per unit, two coders
     categories, counts = np.unique(values, return_counts=True)
     if len(categories) < 2:
         return float("nan")
+    observed = np.mean(a != b)  # disagreeing pairable values per unit, two coders
     expected = 1 - (counts * (counts - 1)).sum() / (n * (n - 1))
     return float(1 - observed / expected)
 
@@ -262,7 +273,7 @@ def annotation_agreement(labels: pd.DataFrame) -> pd.DataFrame:
                 "n_pos_a": int(x.sum()),
                 "n_pos_b": int(y.sum()),
                 "n_pos_gold": int(z.sum()) if len(wide["adjudicated"]) else float("nan"),
-                "percent_agreement": float(np.mean(x == y) * 100),
+                "percent_agreement": float(np.mean(x == y) * 100) if len(x) else float("nan"),
                 "cohen_kappa": float(cohen_kappa_score(x, y)) if len(set(x) | set(y)) > 1 else float("nan"),
                 "krippendorff_alpha": krippendorff_alpha_nominal(x.astype(int), y.astype(int)),
                 "n_adjudicated": int((x != y).sum()),
@@ -291,3 +302,37 @@ def gold_counts(gold: pd.DataFrame) -> pd.DataFrame:
         row["share_random"] = float(random[t].mean()) if len(random) else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def first_report_gold(labels: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFrame:
+    """Build the first-report round's gold: each drawn event's adjudicated types and inclusion probability.
+
+    Parameters
+    ----------
+    labels : DataFrame
+        The round's annotation rows (:func:`read_annotations` of ``labels_first_reports.csv``).
+    sample : DataFrame
+        Its draw (``sample_first_reports.csv``): ``doc_id``, ``collection``, ``inclusion_probability``.
+
+    Raises
+    ------
+    DataError
+        If an annotated event was not drawn, or a drawn event has no adjudicated labels.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``collection``, ``inclusion_probability`` and one boolean column per type,
+        sorted by ``doc_id``.
+    """
+    adjudicated = labels[labels["pass"] == "adjudicated"].set_index("doc_id")["labels"]
+    drawn = sample.set_index("doc_id")
+    stray = adjudicated.index.difference(drawn.index)
+    if len(stray):
+        raise DataError(f"labels_first_reports.csv: {stray[0]} is not in sample_first_reports.csv")
+    missing = drawn.index.difference(adjudicated.index)
+    if len(missing):
+        raise DataError(f"labels_first_reports.csv: {missing[0]} was drawn but has no adjudicated labels")
+    out = drawn[["collection"]].assign(inclusion_probability=drawn["inclusion_probability"].astype(float))
+    out = out.join(label_matrix(adjudicated))
+    return out.rename_axis("doc_id").reset_index().sort_values("doc_id", ignore_index=True)

@@ -10,6 +10,10 @@ every run (and ``dvc repro -f`` would change ``dvc.lock``). :func:`dumps` rewrit
 the archive: array files renamed in order of first reference, entries sorted,
 timestamps fixed. :func:`load` refuses any type outside an explicit allowlist.
 
+Every model file records the codebook it was trained under (:func:`save`; a ``codebook.json``
+entry of the skops archive, a ``codebook`` key of the safetensors metadata), so that a model
+file pinned by another project can be checked before use (:func:`codebook_of`).
+
 Importing ``skops.io`` normally imports every scikit-learn module to list its estimators
 (and, through scikit-learn's array-API shims, torch where it is installed): seconds. This
 module imports it lazily and without that scan (:func:`_skops`); the allowlist here covers
@@ -28,6 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from analysis import paths
+from analysis.codebook import CODEBOOK_VERSION, EVENT_TYPES
 from analysis.errors import DataError
 from analysis.io import atomic_path
 
@@ -98,8 +103,22 @@ def _type_names(data: bytes) -> set[str]:
     return names
 
 
-def dumps(obj: Any) -> bytes:
-    """Serialise ``obj`` with skops into byte-identical output for identical objects."""
+#: The archive entry (skops) or metadata key (safetensors) recording the model's codebook.
+CODEBOOK_ENTRY = "codebook.json"
+CODEBOOK_KEY = "codebook"
+
+
+def codebook_record() -> str:
+    """Return the codebook a model trained now is written with: its version and types, as JSON."""
+    return json.dumps({"codebook_version": CODEBOOK_VERSION, "event_types": list(EVENT_TYPES)}, sort_keys=True)
+
+
+def dumps(obj: Any, *, extra: dict[str, bytes] | None = None) -> bytes:
+    """Serialise ``obj`` with skops into byte-identical output for identical objects.
+
+    ``extra`` entries (name to bytes) are written after skops' own; skops reads only those its
+    schema names.
+    """
     raw = zipfile.ZipFile(io.BytesIO(_skops().dumps(obj)))
     schema = raw.read("schema.json").decode("utf-8")
     # skops keys shared objects and array files by id(); renumber them in order of appearance
@@ -120,6 +139,7 @@ def dumps(obj: Any) -> bytes:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         entries = [("schema.json", schema.encode("utf-8"))]
         entries += [(names[n], raw.read(n)) for n in sorted(names, key=names.get)]
+        entries += sorted((extra or {}).items())
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -134,9 +154,10 @@ def save(path: Path, obj: Any) -> None:
         from safetensors.torch import save as save_tensors
 
         tensors, metadata = obj.state()
+        metadata = {**metadata, CODEBOOK_KEY: codebook_record()}
         data = save_tensors(tensors, metadata=metadata)  # tensors in name order: the bytes follow the values
     else:
-        data = dumps(obj)
+        data = dumps(obj, extra={CODEBOOK_ENTRY: codebook_record().encode("utf-8")})
     with atomic_path(Path(path)) as tmp:
         tmp.write_bytes(data)
 
@@ -186,3 +207,32 @@ def load(path: Path) -> Any:
     if refused:
         raise DataError(f"{path}: refusing to load untrusted types {refused}")
     return sio.loads(data, trusted=untrusted)
+
+
+def codebook_of(path: Path) -> dict:
+    """Return the codebook a model file was written under, without loading the model.
+
+    Returns
+    -------
+    dict
+        ``codebook_version`` (int) and ``event_types`` (list of str).
+
+    Raises
+    ------
+    DataError
+        If the file is neither a skops archive nor a safetensors file, or records no codebook
+        (written before model files recorded theirs: re-train it with this package).
+    """
+    data = Path(path).read_bytes()
+    try:
+        if data.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                record = zf.read(CODEBOOK_ENTRY) if CODEBOOK_ENTRY in zf.namelist() else None
+        else:  # safetensors: 8 bytes of header length, then a JSON header
+            header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
+            record = (header.get("__metadata__") or {}).get(CODEBOOK_KEY)
+    except (zipfile.BadZipFile, ValueError, AttributeError) as exc:
+        raise DataError(f"{path}: neither a skops nor a safetensors model file ({exc})") from None
+    if record is None:
+        raise DataError(f"{path}: the model file records no codebook version; re-train it with this package")
+    return json.loads(record)

@@ -8,6 +8,7 @@ before any stage runs. Errors are one line naming the key (:mod:`analysis.config
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,12 @@ from analysis.params.corpus import (
     YearWindow,
 )
 from analysis.params.model import (
+    CLASSIFIER_SOURCES,
     COMBINERS,
     ENCODERS,
     FAMILIES,
     SPLIT_STRATA,
+    ClassifierParams,
     CrossfitParams,
     EncoderSpec,
     EvaluateParams,
@@ -49,6 +52,7 @@ SECTIONS: dict[str, type] = {
     "engine": EngineParams,
     "acquire": AcquireParams,
     "clean": CleanParams,
+    "classifier": ClassifierParams,
     "gold": GoldParams,
     "weak_label": WeakLabelParams,
     "features": FeaturesParams,
@@ -59,6 +63,9 @@ SECTIONS: dict[str, type] = {
     "report": ReportParams,
     "benchmark": BenchmarkParams,
 }
+#: What a pipeline with a pinned classifier reads (``own_study/``): no gold, training or
+#: evaluation of the study's. Its gold rounds are the researcher's (``GoldParams`` defaults).
+PINNED_SECTIONS = ("base", "engine", "acquire", "clean", "classifier", "report")
 
 
 def load_params(section: str, *, path: Path = paths.PARAMS) -> Any:
@@ -79,14 +86,25 @@ def load_params(section: str, *, path: Path = paths.PARAMS) -> Any:
     Raises
     ------
     ParamsError
-        If the section is absent, has unknown or missing keys, or holds a bad value.
+        If the section is absent (and not every key has a default: ``gold`` in a pipeline with
+        a pinned classifier), has unknown or missing keys, or holds a bad value.
     """
     if section not in SECTIONS:
         raise ParamsError(f"unknown params section {section!r}; known: {sorted(SECTIONS)}")
     data = read_yaml(path)
+    if section not in data and _all_defaults(SECTIONS[section]):
+        return SECTIONS[section]()
     if section not in data:
         raise ParamsError(f"{path}: missing section {section!r}")
     return build(SECTIONS[section], data[section], section)
+
+
+def _all_defaults(cls: type) -> bool:
+    """Return whether every field of the dataclass ``cls`` has a default (the section may be left out)."""
+    return all(
+        f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        for f in dataclasses.fields(cls)
+    )
 
 
 def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
@@ -108,10 +126,17 @@ def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
     unknown = sorted(set(data) - set(SECTIONS))
     if unknown:
         raise ParamsError(f"{path}: unknown section(s) {unknown}; known: {sorted(SECTIONS)}")
-    missing = [s for s in SECTIONS if s not in data]
+    classifier = build(ClassifierParams, data.get("classifier", {}), "classifier")
+    wanted = PINNED_SECTIONS if classifier.source == "pinned" else tuple(SECTIONS)
+    missing = [s for s in wanted if s not in data]
     if missing:
         raise ParamsError(f"{path}: missing section(s) {missing}")
-    loaded = {name: build(cls, data[name], name) for name, cls in SECTIONS.items()}
+    unused = sorted(set(data) - set(wanted))
+    if unused:
+        raise ParamsError(
+            f"{path}: section(s) {unused} are not read with classifier.source: pinned (nothing is trained); remove them"
+        )
+    loaded = {name: build(SECTIONS[name], data[name], name) for name in wanted}
     events = set(loaded["acquire"].of_kind("event_reports"))
     for key, names in (
         ("clean.study_window", loaded["clean"].study_window),
@@ -123,6 +148,8 @@ def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
     declared = {c.name for c in loaded["acquire"].collections}
     unknown = sorted(set(loaded["report"].key_dates) - declared)
     check(not unknown, "report.key_dates", f"{unknown}: not collections of acquire.collections ({sorted(declared)})")
+    if classifier.source == "pinned":
+        return loaded
     strata = set(loaded["gold"].test_strata)
     check(
         not strata & set(loaded["crossfit"].strata),
@@ -139,6 +166,7 @@ def check_params(*, path: Path = paths.PARAMS) -> dict[str, Any]:
 
 
 __all__ = [
+    "CLASSIFIER_SOURCES",
     "COMBINERS",
     "ENCODERS",
     "FAMILIES",
@@ -146,6 +174,7 @@ __all__ = [
     "FORMATS",
     "KIND_COLUMNS",
     "KIND_OPTIONAL_COLUMNS",
+    "PINNED_SECTIONS",
     "SECTIONS",
     "SPLIT_STRATA",
     "AcquireParams",
@@ -153,6 +182,7 @@ __all__ = [
     "EncoderSpec",
     "BenchmarkParams",
     "BenchmarkTask",
+    "ClassifierParams",
     "CleanParams",
     "CollectionSpec",
     "DedupeParams",

@@ -58,7 +58,12 @@ KIND_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 #: Logical columns a collection of the kind may map in addition (left empty when not mapped).
-KIND_OPTIONAL_COLUMNS = {"articles": ("location", "credibility"), "event_reports": ()}
+#: For ``event_reports``, UCDP's coding of the event (type of violence, dyad, deaths by side): what its
+#: coders read in the full sources, the human measure the instrument is checked against.
+KIND_OPTIONAL_COLUMNS = {
+    "articles": ("location", "credibility"),
+    "event_reports": ("type_of_violence", "dyad_name", "deaths_a", "deaths_b", "deaths_civilians"),
+}
 FORMATS = ("csv", "jsonl", "parquet", "rda")
 
 

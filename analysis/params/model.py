@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.config import check
+from analysis.params.corpus import SourceSpec
 
 #: The round-1 strata (``annotations/sample.csv``): the hash split assigns them to train and dev
 #: (its test part, scored seven times, was retired on 2026-12-04 and joins train and dev).
@@ -15,10 +16,11 @@ SPLIT_STRATA = ("random", "enriched_rare", "enriched_siege")
 class GoldParams:
     """How the gold documents are split (by text group) into train, dev and the frozen test set."""
 
-    split_fractions: tuple[float, ...]
-    retired_test_dev_share: float
-    train_only_strata: tuple[str, ...]
-    test_strata: tuple[str, ...]
+    # The defaults are for a pipeline with a pinned classifier, which has no gold of the study's.
+    split_fractions: tuple[float, ...] = (0.5, 0.2, 0.3)
+    retired_test_dev_share: float = 0.5
+    train_only_strata: tuple[str, ...] = ()
+    test_strata: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("train_only_strata", "test_strata"):
@@ -34,6 +36,53 @@ class GoldParams:
             f"must be positive and sum to 1, got {list(f)}",
         )
         check(0 <= self.retired_test_dev_share <= 1, "gold.retired_test_dev_share", "must be in [0, 1]")
+
+
+#: Where the classifier comes from: trained by this pipeline, or a pinned model file.
+CLASSIFIER_SOURCES = ("trained", "pinned")
+
+
+@dataclass(frozen=True)
+class ClassifierParams:
+    """Where the measuring instrument comes from.
+
+    ``trained``: this pipeline trains it on the study's gold (the study's ``dvc.yaml``).
+    ``pinned``: a model file this package wrote, from ``path`` (absolute, or relative to the
+    project) or ``url`` (or ``$ANALYSIS_DATA_MIRROR/<mirror_path>``), verified by its
+    ``sha256``. Nothing is trained, so a pipeline may run on a researcher's collections alone
+    (``own_study/dvc.yaml``).
+    """
+
+    source: str = "trained"
+    path: str | None = None
+    url: str | None = None
+    mirror_path: str | None = None
+    sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        check(
+            self.source in CLASSIFIER_SOURCES,
+            "classifier.source",
+            f"must be one of {list(CLASSIFIER_SOURCES)}, got {self.source!r}",
+        )
+        pinned = {"path": self.path, "url": self.url, "mirror_path": self.mirror_path, "sha256": self.sha256}
+        if self.source == "trained":
+            given = sorted(k for k, v in pinned.items() if v is not None)
+            check(not given, "classifier", f"{given} are for source: pinned (the study trains its classifier)")
+            return
+        check(self.sha256 is not None, "classifier.sha256", "a pinned classifier needs the sha256 of its file")
+        check(
+            (self.path is None) != (self.url is None),
+            "classifier",
+            "a pinned classifier needs exactly one of path and url",
+        )
+        self.file_source()  # checks the sha256 and the url
+
+    def file_source(self) -> SourceSpec:
+        """Return the pinned model file as a source to acquire, named as the pipeline's model file."""
+        return SourceSpec(
+            "event_classifier.skops", self.sha256 or "", url=self.url, mirror_path=self.mirror_path, path=self.path
+        )
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,10 @@ class ReportParams:
     n_permutations: int
     plan_half_width: float
     plan_extra: int
+    hazard_max_days: int
+    governorate_min_events: int
+    dsl_min_gold_positives: int
+    exclude_outlets: tuple[str, ...]
 
     def __post_init__(self) -> None:
         check(0.5 < self.ci_level < 1, "report.ci_level", f"must be in (0.5, 1), got {self.ci_level}")
@@ -92,6 +96,9 @@ class ReportParams:
             )
         check(self.lag_min_reports >= 1, "report.lag_min_reports", "must be >= 1")
         check(self.dynamics_min_events >= 1, "report.dynamics_min_events", "must be >= 1")
+        check(self.hazard_max_days >= 14, "report.hazard_max_days", "must be >= 14 (the last day band starts at 14)")
+        check(self.governorate_min_events >= 1, "report.governorate_min_events", "must be >= 1")
+        check(self.dsl_min_gold_positives >= 1, "report.dsl_min_gold_positives", "must be >= 1")
 
     def key_date_pairs(self, collection: str) -> list[tuple[str, str]]:
         """Return ``(date, label)`` pairs of one collection's key dates (none if it has none)."""

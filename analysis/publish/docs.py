@@ -38,7 +38,7 @@ TABLE_DIRS = (
     paths.REPRO_TIMING.parent,
     paths.CHECK_RECORDS,
 )
-FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent)
+FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent, paths.FIG_SPEC_CURVE.parent)
 #: Outputs of the pipelines that CI does not run (checks, yardstick, scale script): they may be absent.
 OPTIONAL = frozenset(
     p.name
@@ -56,11 +56,21 @@ OPTIONAL = frozenset(
         paths.BENCHMARK_FAMILIES,
         paths.SCALE_TABLE,
         paths.REPRO_TIMING,
+        paths.OWN_STUDY_TIMING,
+        paths.MULTIVERSE_SURVIVAL,
+        paths.FIG_SPEC_CURVE,
     )
 )
 #: Outputs that hold wall-clock timings, which differ between runs with identical scores.
 VOLATILE = frozenset(
-    {"benchmark_comparison", "benchmark_families", "benchmark_score_vs_compute", "scale_benchmark", "repro_timing"}
+    {
+        "benchmark_comparison",
+        "benchmark_families",
+        "benchmark_score_vs_compute",
+        "scale_benchmark",
+        "repro_timing",
+        "own_study_timing",
+    }
 )
 
 _BLOCK = re.compile(r"(<!-- (?P<name>[a-z0-9_]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)", re.DOTALL)

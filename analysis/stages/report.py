@@ -12,15 +12,34 @@ from analysis.study import design, design_checks, headline, inputs, report, styl
 from analysis.study.numbers import numbers_tex
 
 
+def _instrument() -> dict:
+    """Read the trained classifier's evaluation: test scores, calibration, the types left to the rules, metrics."""
+    thresholds = pd.read_csv(paths.THRESHOLDS.with_suffix(".csv"))
+    sources = {"test": paths.TEST_METRICS, "dev": paths.CLASSIFIER_METRICS, "behaviour": paths.BEHAVIOUR_METRICS}
+    return {
+        "scores": pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv")),
+        "calibration": pd.read_csv(paths.CALIBRATION_CURVE),
+        "rules": thresholds.loc[thresholds["model"] == "rules", "event_type"].tolist(),
+        "metrics": {n: json.loads(f.read_text()) for n, f in sources.items()},
+    }
+
+
 def main() -> None:
-    """Estimate, model and draw every result of the study; collect the numbers quoted in prose."""
+    """Estimate, model and draw every result of the study; collect the numbers quoted in prose.
+
+    With a pinned classifier (``classifier.source: pinned``) nothing was trained or evaluated
+    here: the instrument's figures and numbers are left out, and the gold sample is the
+    researcher's (``report.sample_strata``).
+    """
     params, collections = load_params("report"), load_params("acquire")
+    trained = load_params("classifier").source == "trained"
     reports = pd.read_parquet(paths.REPORTS)
     with engine.executor(load_params("engine")) as executor:
         labelled = inputs.labelled_documents_files(paths.DOCUMENTS, paths.PREDICTIONS, engine=executor)
     crossfit = pd.read_parquet(paths.CROSSFIT_PREDICTIONS)
     gold_table = pd.read_parquet(paths.GOLD)
-    gold = design.gold_labels(gold_table, crossfit, strata=load_params("crossfit").strata)
+    strata = load_params("crossfit").strata if trained else params.sample_strata
+    gold = design.gold_labels(gold_table, crossfit, strata=strata)
     sampled = design.design_gold(gold_table, sample_strata=params.sample_strata)
     checked = sorted({c.collection for c in params.word_checks})
     texts = (
@@ -40,32 +59,25 @@ def main() -> None:
         pd.read_parquet(paths.GOLD_DRAWS),
         crossfit,
         texts,
+        {
+            "predictions": pd.read_parquet(paths.FIRST_REPORT_PREDICTIONS),
+            "gold": pd.read_parquet(paths.FIRST_REPORT_GOLD),
+        },
         params=params,
         collections=collections,
         seed=load_params("base").seed,
     )
-    relabel = pd.read_csv(paths.ANNOTATION_RELABEL, dtype=str, keep_default_na=False)
-    built["relabel_check"] = design_checks.relabel_check(relabel, gold_table)
+    if trained:  # the study's blind re-annotation of its own gold
+        relabel = pd.read_csv(paths.ANNOTATION_RELABEL, dtype=str, keep_default_na=False)
+        built["relabel_check"] = design_checks.relabel_check(relabel, gold_table)
     captions = report.captions(collections, level=params.ci_level)
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=captions[name], float_format="{:.3f}")
-    scores = pd.read_csv(paths.CLASSIFIER_SCORES.with_suffix(".csv"))
-    thresholds = pd.read_csv(paths.THRESHOLDS.with_suffix(".csv"))
-    rules = thresholds.loc[thresholds["model"] == "rules", "event_type"].tolist()  # types left to the rules
-    drawn = report.study_figures(
-        labelled,
-        reports,
-        built,
-        scores,
-        pd.read_csv(paths.CALIBRATION_CURVE),
-        rules=rules,
-        params=params,
-        collections=collections,
-    )
+    instrument = _instrument() if trained else None
+    drawn = report.study_figures(labelled, reports, built, instrument, params=params, collections=collections)
     for name, fig in drawn.items():
         style.save(fig, paths.FIGURES / name)
-    sources = {"test": paths.TEST_METRICS, "gold": paths.GOLD_METRICS, "dev": paths.CLASSIFIER_METRICS}
-    metrics = {n: json.loads(f.read_text()) for n, f in {**sources, "behaviour": paths.BEHAVIOUR_METRICS}.items()}
+    metrics = {"gold": json.loads(paths.GOLD_METRICS.read_text()), **(instrument["metrics"] if instrument else {})}
     values = headline.headline_numbers(
         labelled,
         reports,
@@ -77,6 +89,7 @@ def main() -> None:
     )
     write_text(paths.NUMBERS, numbers_tex(values))
     write_json(paths.NUMBERS_JSON, values)
+    write_json(paths.FINDINGS, headline.findings(built))  # what the robustness multiverse compares
 
 
 if __name__ == "__main__":

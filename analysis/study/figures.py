@@ -47,6 +47,16 @@ def volume_monthly(
                     color="C0",
                     label="month covered in part",
                 )
+            empty = series.index[series["n_reports"].isna()]  # inside the collection's span, no report at all
+            if len(empty):
+                ax.plot(
+                    empty,
+                    np.full(len(empty), max(float(part["n_reports"].min()), 1) * 0.6),
+                    "x",
+                    markersize=3,
+                    color="C3",
+                    label="month with no report",
+                )
             ax.set_yscale("log")
             total = int(part["n_reports"].sum())
             ax.set_title(f"{labels.get(collection, collection)} (n={total:,} dated reports)", loc="left")
@@ -55,7 +65,10 @@ def volume_monthly(
             ax.legend(loc="lower right", fontsize=6)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.set_xlabel("month of publication (dashed lines: the collection's key dates; y axis on a log scale)")
+        ax.set_xlabel(
+            "month of publication (dashed lines: the collection's key dates; y axis on a log scale;\n"
+            "before a collection's first and after its last month it holds no data)"
+        )
         return fig
 
 
@@ -272,7 +285,7 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
     countries = sorted(table["country"].unique())
     bands = list(dict.fromkeys(table["deaths_band"]))
     with paper_style():
-        fig, axes = type_panels(height=5.2, sharex=True)
+        fig, axes = type_panels(height=5.2, sharex=True, sharey=True)  # one scale: types compare at a glance
         x = np.arange(len(bands))
         for ax, t in zip(axes.flat, EVENT_TYPES, strict=False):  # spare panels hidden
             if not (table.loc[table["event_type"] == t, "n_events"] >= MIN_BAND_EVENTS).any():
@@ -285,7 +298,6 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
                     fontsize=6,
                     color="0.4",
                 )
-                ax.set_yticks([])
             for j, country in enumerate(countries):
                 part = table[(table["event_type"] == t) & (table["country"] == country)].set_index("deaths_band")
                 part = part.reindex(bands)
@@ -313,7 +325,8 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
             ax.set_xticks(x, labels=bands, fontsize=5.5)
         label_grid(axes, xlabel="fatalities (UCDP best)", ylabel="sources per event")
         fig.suptitle(
-            "UCDP events: mean number of source reports by fatality band, per predicted type and country (n: events).\n"
+            "UCDP events: mean source reports by fatality band, per type predicted from the event's first report\n"
+            "alone, and country (n: unsealed events). "
             f"Bars: {level:.0%} percentile bootstrap interval of the mean; bands with fewer than {MIN_BAND_EVENTS} "
             "events are not drawn.",
             fontsize=6.5,
@@ -383,6 +396,10 @@ def dynamics(
             axes[-1, col].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
             axes[-1, col].xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
             axes[-1, col].set_xlabel("week of event")
+        for row in axes[1:]:  # a type reads on one scale in every collection
+            top = max(ax.get_ylim()[1] for ax in row)
+            for ax in row:
+                ax.set_ylim(0, top)
         axes[0, 0].set_ylabel("events\nper week", fontsize=6, rotation=0, ha="right", va="center")
         drawn = yearly[yearly["method"].isin(["ppi++", "gold"])]
         sampled = f"{drawn['n_sample'].min()} to {drawn['n_sample'].max()}" if len(drawn) else "no"

@@ -52,7 +52,7 @@ def headline_numbers(
         "n_gold": int(metrics["gold"]["n_gold"]),
         **{f"n_gold_{split}": int(n) for split, n in metrics["gold"]["n_by_split"].items()},
         **{f"n_gold_{stratum}": int(n) for stratum, n in metrics["gold"]["n_by_stratum"].items()},
-        **instrument_numbers(metrics),
+        **(instrument_numbers(metrics) if "test" in metrics else {}),  # none for a pinned classifier
         **study_numbers(built),
         "median_lag_days": f"{lagged.median():.1f}",
         "n_lagged_reports": int(len(lagged)),
@@ -121,7 +121,9 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
         ``n_gold_<collection>`` (gold text groups),
         ``n_sample_<collection>`` and ``known_share_<collection>``; per model term
         ``sources_irr_<term>``, ``first_report_hr_<term>``, ``credibility_or_<term>`` with
-        intervals; ``<model>_n_obs`` and ``sources_dispersion_alpha``; the tests' counts of types
+        intervals, per specification (``sources_irr_<spec>_<term>``); ``<model>_<spec>_n_obs``,
+        ``_n_rows``, ``_n_clusters`` and ``_n_gold``; per convergent-validity check
+        ``validity_<collection>_<type>_<criterion>_<column>``; the tests' counts of types
         that differ (``n_types_<test>_differ`` on predicted labels, ``..._differ_est`` on the design's shares);
         the slowest outlet's lag; per word check ``word_check_<label>_<count>``; and the largest
         change of a type coefficient under measurement error per model.
@@ -136,6 +138,10 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
             for suffix in ("", "_ci_lower", "_ci_upper"):
                 if not np.isnan(r[col + suffix]):
                     out[f"{col}{suffix}_{key}"] = float(r[col + suffix])
+    for _, r in built["outlet_profiles"].dropna(subset=["share_est"]).iterrows():
+        key = f"outlet_{term_slug(r['outlet_group'])}_{r['event_type']}"
+        for suffix in ("", "_ci_lower", "_ci_upper"):
+            out[f"{key}_share_est{suffix}"] = float(r[f"share_est{suffix}"])
     for _, r in built["annotation_plan"].iterrows():
         key = f"{r['collection']}_{r['event_type']}"
         out[f"plan_half_width_now_{key}"] = float(r["half_width_now"])
@@ -163,15 +169,19 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
         ("model_credibility", "credibility_or", "ratio"),
     ):
         table = built[name]
-        for _, r in table[~table["term"].isin(["Intercept", "alpha"])].iterrows():
-            key = f"{prefix}_{term_slug(r['term'])}"
+        for _, r in table[~table["term"].str.match(r"Intercept|C\(year\)|C\(governorate\)")].iterrows():
+            key = f"{prefix}_{r['spec']}_{term_slug(r['term'])}"
             for suffix in ("", "_ci_lower", "_ci_upper"):
                 out[f"{key}{suffix}"] = float(r[f"{col}{suffix}"])
             out[f"{key}_p_value"] = float(r["p_value"])
     for _, r in built["model_fit"].iterrows():
-        out[f"{r['model']}_n_obs"] = int(r["n_obs"])
-        if not np.isnan(r["dispersion_alpha"]):
-            out[f"{r['model']}_dispersion_alpha"] = float(r["dispersion_alpha"])
+        for col in ("n_obs", "n_rows", "n_clusters", "n_gold"):
+            out[f"{r['model']}_{r['spec']}_{col}"] = int(r[col])
+    for _, r in built["convergent_validity"].iterrows():
+        key = f"validity_{r['collection']}_{r['event_type']}_{term_slug(r['criterion'])}"
+        for col in ("share_coded", "share_predicted", "recall", "precision", "auc", "gold_mention"):
+            out[f"{key}_{col}"] = float(r[col])
+        out[f"{key}_n_gold_coded"] = int(r["n_gold_coded"])
     for name in ("outlet_tests", "credibility_tests"):
         test = built[name]
         stem = name.removesuffix("_tests")
@@ -192,8 +202,7 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
     for model, part in built["measurement_error"].dropna(subset=["difference"]).groupby("model"):
         worst = part.loc[part["difference"].abs().idxmax()]
         out[f"measurement_{model}_largest_change"] = float(abs(worst["difference"]))
-        out[f"measurement_{model}_largest_change_term"] = str(worst["term"])
-        out[f"measurement_{model}_n_obs"] = int(part["n_obs"].iloc[0])
+        out[f"measurement_{model}_largest_change_term"] = str(worst["term"]).removeprefix("fr_")
     return out
 
 
@@ -210,3 +219,38 @@ def term_slug(term: str) -> str:
         level = term[term.index("[T.") + 3 : -1] if "[T." in term else ""
         term = f"{var}_{level}"
     return re.sub(r"[^a-z0-9]+", "_", term.lower()).strip("_")
+
+
+#: Shares whose estimates the robustness multiverse follows, per collection (``findings``).
+FINDING_TYPES = ("clash", "civilian_harm", "airstrike")
+
+
+def findings(built: dict[str, pd.DataFrame]) -> dict[str, dict[str, float]]:
+    """Collect the study's findings that the robustness multiverse compares across specifications.
+
+    Returns
+    -------
+    dict
+        ``{name: {"estimate", "ci_lower", "ci_upper", "p_value"}}`` (None where a value does
+        not apply): each model coefficient other than the intercept and the fixed effects, on the
+        log scale (``<model>_<spec>_<term>``), and the design's share of each of
+        :data:`FINDING_TYPES` per collection (``share_<collection>_<type>``).
+    """
+    out: dict[str, dict[str, float]] = {}
+    for name in ("model_sources", "model_first_report", "model_credibility"):
+        table = built[name]
+        keep = ~table["term"].str.match(r"Intercept|C\(year\)|C\(governorate\)|C\(band\)")
+        for _, r in table[keep].iterrows():
+            key = f"{r['model']}_{r['spec']}_{term_slug(r['term'])}"
+            out[key] = _finding(r["estimate"], r["estimate_ci_lower"], r["estimate_ci_upper"], r["p_value"])
+    shares = built["type_shares"]
+    for _, r in shares[shares["event_type"].isin(FINDING_TYPES)].iterrows():
+        key = f"share_{r['collection']}_{r['event_type']}"
+        out[key] = _finding(r["share_est"], r["share_est_ci_lower"], r["share_est_ci_upper"], np.nan)
+    return out
+
+
+def _finding(estimate: float, lower: float, upper: float, p: float) -> dict[str, float | None]:
+    """One finding's numbers, rounded; None where a value does not exist (JSON has no NaN)."""
+    values = {"estimate": estimate, "ci_lower": lower, "ci_upper": upper, "p_value": p}
+    return {k: None if np.isnan(float(v)) else round(float(v), 6) for k, v in values.items()}

@@ -16,7 +16,7 @@ from analysis.codebook import EVENT_TYPES
 from analysis.stats import wilson_interval
 from analysis.study import model_tables
 from analysis.study.figures import bars, label_grid
-from analysis.study.style import DOUBLE, SINGLE, paper_style
+from analysis.study.style import DOUBLE, paper_style
 
 #: Types with fewer test positives than this are not measurable: no comparison is drawn.
 MIN_TEST_POSITIVES = 10
@@ -92,48 +92,101 @@ def calibration(curve: pd.DataFrame, *, rules: list[str], level: float) -> plt.F
             )
             # marker area grows with the bin's documents: the sparse middle bins read as the guesses they are
             ax.scatter(part["mean_predicted"], part["fraction_positive"], s=4 + 6 * np.log10(part["n"]), zorder=3)
-            ax.set_title(f"{t} (n={int(part['n'].sum())}, {int(k.sum())} positive)", fontsize=6.5)
+            few = int(k.sum()) < MIN_TEST_POSITIVES
+            title = f"{t} (n={int(part['n'].sum())}, {int(k.sum())} positive)"
+            title += "\nfew positives: not measurable" if few else ""
+            ax.set_title(title, fontsize=6.5, color="0.45" if few else "black")
+            if few:  # too few positives for the curve to say anything: drawn, but greyed
+                ax.set_facecolor("0.94")
             ax.set_aspect("equal")
         label_grid(axes, xlabel="mean predicted probability", ylabel="fraction positive")
         fig.suptitle(
             "Calibration on the frozen test set, per type the classifier learns (the rules' 0/1 votes left out):\n"
             f"10 equal-width bins; marker area grows with the bin's documents (log); "
-            f"bars: {level:.0%} Wilson intervals",
+            f"bars: {level:.0%} Wilson intervals;\ngrey panels: fewer than {MIN_TEST_POSITIVES} test positives, "
+            "not measurable",
             fontsize=6.5,
         )
         return fig
 
 
-def coefficients(table: pd.DataFrame, *, title: str, ratio: bool, xlabel: str, level_label=str) -> plt.Figure:
-    """Plot a tidy model table's coefficients (``ratio``: exponentiated, on a log axis); intercept left out."""
-    part = table[(table["term"] != "Intercept") & (table["term"] != "alpha")].iloc[::-1]
-    est, lo, hi = (
-        ("ratio", "ratio_ci_lower", "ratio_ci_upper")
-        if ratio
-        else ("estimate", "estimate_ci_lower", "estimate_ci_upper")
-    )
-    names = [model_tables.term_name(t, level_label=level_label) for t in part["term"]]
+def coefficients(table: pd.DataFrame, *, title: str, xlabel: str, level_label=str) -> plt.Figure:
+    """Plot a model table's ratios on a log axis, one marker per specification, fixed effects left out.
+
+    The intercept, year, governorate and day-band terms are not drawn (the title says so);
+    a term missing from a specification is simply absent from its row.
+    """
+    skip = table["term"].str.match(r"Intercept|C\(year\)|C\(governorate\)|C\(band\)")
+    part = table[~skip]
+    terms = list(dict.fromkeys(part["term"]))[::-1]
+    specs = list(dict.fromkeys(part["spec"]))
+    names = [model_tables.term_name(t, level_label=level_label) for t in terms]
     with paper_style():
-        fig, ax = plt.subplots(figsize=(SINGLE * 1.5, 0.17 * len(part) + 0.9), layout="constrained")
-        y = np.arange(len(part))
-        err = np.vstack([part[est] - part[lo], part[hi] - part[est]])
-        ax.errorbar(part[est], y, xerr=bars(err), fmt="o", markersize=3, capsize=1.5, color="C0")
-        ax.axvline(1 if ratio else 0, color="0.5", linewidth=0.7, linestyle="--")
-        if ratio:
-            ax.set_xscale("log")
-            lo_x, hi_x = float(np.nanmin(part[lo])), float(np.nanmax(part[hi]))
-            candidates = [v for v in _NICE_RATIOS if lo_x / 1.2 <= v <= hi_x * 1.2]
-            nice = [1.0] if 1 in candidates else []
-            for v in candidates:  # ticks at least 30% apart, so that their labels never touch
-                if all(max(v / t, t / v) >= 1.3 for t in nice):
-                    nice.append(v)
-            nice.sort()
-            ax.xaxis.set_major_locator(plt.FixedLocator(nice))
-            ax.xaxis.set_minor_locator(plt.NullLocator())
-            ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_yticks(y, labels=names, fontsize=6)
+        fig, ax = plt.subplots(figsize=(DOUBLE * 0.8, 0.2 * len(terms) + 1.3), layout="constrained")
+        offsets = np.linspace(-0.15, 0.15, len(specs)) if len(specs) > 1 else [0.0]
+        for k, (spec, dy) in enumerate(zip(specs, offsets, strict=True)):
+            rows = part[part["spec"] == spec].set_index("term").reindex(terms)
+            y = np.arange(len(terms)) + dy
+            err = np.vstack([rows["ratio"] - rows["ratio_ci_lower"], rows["ratio_ci_upper"] - rows["ratio"]])
+            marker = ("o", "s", "^")[k % 3]
+            ax.errorbar(rows["ratio"], y, xerr=bars(err), fmt=marker, markersize=3, capsize=1.5, color=f"C{k}",
+                        label=spec.replace("_", " "))  # fmt: skip
+        ax.axvline(1, color="0.5", linewidth=0.7, linestyle="--")
+        ax.set_xscale("log")
+        lo_x, hi_x = float(np.nanmin(part["ratio_ci_lower"])), float(np.nanmax(part["ratio_ci_upper"]))
+        candidates = [v for v in _NICE_RATIOS if lo_x / 1.2 <= v <= hi_x * 1.2]
+        nice = [1.0] if 1 in candidates else []
+        for v in candidates:  # ticks at least 30% apart, so that their labels never touch
+            if all(max(v / t, t / v) >= 1.3 for t in nice):
+                nice.append(v)
+        nice.sort()
+        ax.xaxis.set_major_locator(plt.FixedLocator(nice))
+        ax.xaxis.set_minor_locator(plt.NullLocator())
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_yticks(np.arange(len(terms)), labels=names, fontsize=6)
         ax.set_xlabel(xlabel)
-        ax.set_title(title, fontsize=6.5, loc="left")
+        if len(specs) > 1:
+            ax.legend(fontsize=6, loc="lower right", frameon=False)
+        ax.set_title(title, fontsize=6, loc="left")
+        return fig
+
+
+def convergent_validity(table: pd.DataFrame, *, labels: dict[str, str], level: float) -> plt.Figure:
+    """Draw, per collection and criterion, the recall against UCDP's coding beside how often the headlines mention it.
+
+    Filled: the share of coded events the classifier gives the type; hollow: the share the
+    gold sample's annotators gave it, reading the same headlines (the text's ceiling); the
+    AUC of the cross-fitted probabilities is written at the right.
+    """
+    collections = list(dict.fromkeys(table["collection"]))
+    with paper_style():
+        fig, axes = plt.subplots(
+            1, len(collections), figsize=(DOUBLE, 1.9), sharey=True, squeeze=False, layout="constrained"
+        )
+        for ax, collection in zip(axes[0], collections, strict=True):
+            part = table[table["collection"] == collection].reset_index(drop=True)
+            y = np.arange(len(part))[::-1]
+            for col, dy, face, name in (
+                ("recall", 0.12, "C0", "classifier"),
+                ("gold_mention", -0.12, "white", "annotators"),
+            ):
+                err = np.vstack([part[col] - part[f"{col}_ci_lower"], part[f"{col}_ci_upper"] - part[col]])
+                ax.errorbar(part[col], y + dy, xerr=bars(err), fmt="o", markersize=3.5, capsize=1.5, color="C0",
+                            markerfacecolor=face, label=name)  # fmt: skip
+            for yi, (_, r) in zip(y, part.iterrows(), strict=True):
+                ax.text(1.02, yi, f"AUC {r['auc']:.2f}\ncoded {r['n_coded']:,}; gold {r['n_gold_coded']}", fontsize=5,
+                        va="center",
+                        transform=ax.get_yaxis_transform())  # fmt: skip
+            ax.set_xlim(0, 1)
+            ax.set_yticks(y, labels=[f"{r.event_type}\n~ {r.criterion}" for r in part.itertuples()], fontsize=5.5)
+            ax.set_title(labels.get(collection, collection), fontsize=7)
+            ax.set_xlabel("share of UCDP-coded events given the type")
+        axes[0][0].legend(fontsize=5.5, loc="lower right", frameon=False)
+        fig.suptitle(
+            f"The classifier against UCDP's coders (unsealed events): filled, predicted; hollow, the gold sample's "
+            f"annotators on the same headlines; {level:.0%} Wilson intervals",
+            fontsize=6.5,
+        )
         return fig
 
 

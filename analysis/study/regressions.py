@@ -1,42 +1,65 @@
-"""Event-level models of reporting (statsmodels): who reports, how many sources, how fast, and what is believed.
+"""Event-level models of reporting: how many sources an event draws, how soon it is first reported, what is believed.
 
 Studies of conflict reporting model reporting at the level of the event (Weidmann, AJPS 2016;
-Baum and Zhukov, JPR 2015; Dietrich and Eck, International Interactions 2020; Croicu and
-Kreutz 2017): the number of sources, and the time to the first report, against severity,
-place, time and type of event. Here:
+Baum and Zhukov, JPR 2015; Croicu and Eck 2022): the number of sources and the time to the
+first report, against what happened, where and when. Every covariate here is measured
+before the outcome or independently of it:
 
-- :func:`sources_model`: UCDP events, the number of source reports beyond the first
-  (negative binomial, NB2, with its dispersion) against log fatalities, predicted event types, year, country
-  and whether the place is a provincial capital;
-- :func:`first_report_model`: the days from the event to its first dated report, the same
-  covariates, as a proportional-hazards (survival) model;
-- :func:`credibility_model`: FA-KES articles, credible or not (logit), against outlet
-  group and predicted event types.
+- ``coded``: UCDP's own coding of the event (type of violence; deaths of the sides, of
+  civilians and unknown), which its coders took from the full sources, not from the
+  headlines the outcome counts;
+- ``first_report``: the types the classifier reads in the event's first report alone
+  (:mod:`analysis.model.first_reports`), with that headline's length as a control, corrected
+  for the classifier's errors by design-based supervised learning on the first-report gold
+  round (:mod:`analysis.study.dsl`); types with too few gold positives are left out.
 
-The event types are the classifier's predictions, a covariate measured with error; the
-check :func:`measurement_error_check` refits the sources model on the random gold events
-with their gold types and with their (cross-fitted) predicted types, so the difference
-between the two shows how far the measurement error moves each coefficient.
+Both specifications hold year and governorate effects (governorates with few events pooled
+per country, so the country is absorbed) and whether the place is a provincial capital.
+Errors are clustered on the text group: events whose documents share their reports share
+their outcome, and nothing else ties events as closely.
+
+- :func:`sources_models`: the source reports beyond the first, ``n - 1``, by Poisson
+  pseudo-maximum likelihood (a model of the mean, consistent whatever the dispersion). GED
+  codes an event only from a source, so every event has one: the first source is what makes
+  the event exist, ``n - 1`` counts the rest, and its zeros are real. A zero-truncated model
+  of ``n`` would describe a latent count no event can have.
+- :func:`first_report_models`: the day of the first dated report, as a discrete-time hazard
+  (complementary log-log on event-days up to ``report.hazard_max_days``, a baseline per
+  day band): exp(coefficient) is a hazard ratio under grouped-time proportional hazards.
+  Two thirds of events are first reported on their own day, which a continuous-time Cox
+  model can handle only as ties.
+- :func:`credibility_model`: FA-KES articles, credible or not (logit), against outlet group
+  and the articles' gold types (every FA-KES text group has gold).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import unicodedata
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
+import patsy
 
-from analysis.params import AcquireParams, ReportParams
-from analysis.study.model_tables import tidy
+from analysis.study import dsl
 
 log = logging.getLogger(__name__)
 
 _FEATURE = re.compile(r"\s+(?:town|city|village|camp|district|neighbou?rhood|area|governorate|province)$")
 _ARTICLE = re.compile(r"^(?:al|ar|as|ad|an|at|az|el|ash|adh)[\s-]+")
+#: UCDP's type of violence, by its code.
+VIOLENCE = {1: "state_based", 2: "non_state", 3: "one_sided"}
+#: Day bands of the discrete-time baseline hazard: a band starts at each of these days.
+DAY_BANDS = (0, 1, 2, 3, 7, 14)
+CONTROLS = "C(year) + C(governorate) + capital"
+CODED = "C(violence, Treatment('state_based')) + log_deaths_sides + log_deaths_civilians + log_deaths_unknown"
+#: What each model's table names as its reference categories.
+REFERENCES = {
+    "sources": "state-based violence; the first year; the first governorate (alphabetical)",
+    "first_report": "state-based violence; the first year; the first governorate (alphabetical); day 0",
+    "credibility": "the outlet group report.credibility_reference_group",
+}
 
 
 def place_key(name: object) -> str:
@@ -55,194 +78,229 @@ def place_key(name: object) -> str:
 
 
 def event_table(
-    events: pd.DataFrame, reports: pd.DataFrame, *, types: list[str], capitals: dict[str, list[str]]
+    events: pd.DataFrame,
+    first: pd.DataFrame,
+    *,
+    types: list[str],
+    capitals: dict[str, list[str]],
+    min_governorate: int,
 ) -> pd.DataFrame:
-    """One row per event with the model variables.
+    """One row per eligible event with the models' variables.
 
     Parameters
     ----------
     events : DataFrame
-        ``event_reports`` documents with their predicted types (``doc_id``, ``collection``,
-        ``country``, ``location``, ``event_date``, ``deaths_best``, ``n_reports`` and one
-        boolean column per type in ``types``).
-    reports : DataFrame
-        Their source reports (``doc_id``, ``lag_days``).
+        Eligible ``event_reports`` documents: ``doc_id``, ``collection``, ``text_group``,
+        ``country``, ``admin1``, ``location``, ``event_date``, ``n_reports``, ``deaths_best``,
+        ``violence_type``, ``deaths_side_a``, ``deaths_side_b``, ``deaths_civilians``.
+    first : DataFrame
+        :func:`analysis.model.first_reports.first_report_predictions`.
     types : list of str
-        The event types entered as covariates.
+        The event types entered.
     capitals : dict
         Country -> its provincial capitals (``report.provincial_capitals``).
+    min_governorate : int
+        Governorates with fewer events are pooled as ``<country>: other``.
 
     Returns
     -------
     DataFrame
-        ``doc_id``, ``n_sources``, ``log_deaths`` (log1p of UCDP's best estimate), ``year``,
-        ``country``, ``capital`` (0/1), ``first_lag_days`` (the earliest report dated on or
-        after the event, minus the event date; NaN without one), and one 0/1 column per type.
+        ``doc_id``, ``collection``, ``text_group``, ``n_sources``, ``extra_sources``,
+        ``first_lag_days``, ``year``, ``governorate``, ``capital`` (0/1), ``violence``,
+        ``log_deaths_sides``, ``log_deaths_civilians``, ``log_deaths_unknown`` (log1p of each
+        count; unknown: UCDP's best estimate less the others, at least 0),
+        ``log_headline_chars`` and ``fr_<type>`` (0/1, the first report's predicted types).
     """
     keys = {country: {place_key(c) for c in names} for country, names in capitals.items()}
-    # a report dated before its event is a dating error (UCDP dates events by their first day): left out
-    dated = reports.dropna(subset=["lag_days"])
-    first = dated[dated["lag_days"].astype(float) >= 0].groupby("doc_id")["lag_days"].min()
+    first = first.set_index("doc_id").reindex(events["doc_id"])
+    side = events["deaths_side_a"].astype(float).fillna(0) + events["deaths_side_b"].astype(float).fillna(0)
+    civilians = events["deaths_civilians"].astype(float).fillna(0)
+    unknown = (events["deaths_best"].astype(float).fillna(0) - side - civilians).clip(lower=0)
+    governorate = events["country"].astype(str) + ": " + events["admin1"].fillna("unknown").astype(str)
+    small = governorate.map(governorate.value_counts()) < min_governorate
+    governorate = governorate.where(~small, events["country"].astype(str) + ": other")
     out = pd.DataFrame(
         {
             "doc_id": events["doc_id"].to_numpy(),
+            "collection": events["collection"].to_numpy(),
+            "text_group": events["text_group"].to_numpy(),
             "n_sources": events["n_reports"].astype(int).to_numpy(),
-            "log_deaths": np.log1p(events["deaths_best"].astype(float).fillna(0)).to_numpy(),
+            "first_lag_days": first["first_lag_days"].astype(float).to_numpy(),
             "year": events["event_date"].dt.year.astype(int).to_numpy(),
-            "country": events["country"].astype(str).to_numpy(),
+            "governorate": governorate.to_numpy(),
             "capital": [
                 int(place_key(loc) in keys.get(country, set()))
                 for loc, country in zip(events["location"], events["country"], strict=True)
             ],
-            "first_lag_days": events["doc_id"].map(first).astype(float).to_numpy(),
+            "violence": events["violence_type"].map(VIOLENCE).fillna("unknown").to_numpy(),
+            "log_deaths_sides": np.log1p(side).to_numpy(),
+            "log_deaths_civilians": np.log1p(civilians).to_numpy(),
+            "log_deaths_unknown": np.log1p(unknown).to_numpy(),
+            "log_headline_chars": np.log1p(first["headline_chars"].astype(float).fillna(0)).to_numpy(),
         }
     )
+    out["extra_sources"] = out["n_sources"] - 1
     for t in types:
-        out[t] = events[t].astype(int).to_numpy()
+        out[f"fr_{t}"] = first[t].fillna(False).astype(int).to_numpy()
     return out
 
 
-def _terms(types: list[str], *, country: bool) -> str:
-    terms = ["log_deaths", *types, "C(year)", "capital"]
-    return " + ".join([*terms, "C(country)"] if country else terms)
+def person_days(table: pd.DataFrame, *, max_days: int) -> pd.DataFrame:
+    """Expand events with a dated first report into event-days at risk, for the discrete-time hazard.
 
-
-def sources_model(events: pd.DataFrame, *, types: list[str]):
-    """Fit the number of source reports beyond the first per event: negative binomial (NB2), dispersion estimated.
-
-    UCDP codes an event only from a source, so every event has at least one: the count
-    starts at 1 and is under-dispersed around it, and an NB2 on it collapses to Poisson. The
-    model counts the additional reports (``n_sources - 1``), whose zeros are real.
-
-    Returns
-    -------
-    statsmodels result
-        ``params`` includes ``alpha``, the NB2 dispersion (0 would be Poisson).
-    """
-    country = events["country"].nunique() > 1
-    data = events.assign(extra_sources=events["n_sources"] - 1)
-    formula = f"extra_sources ~ {_terms(types, country=country)}"
-    return _converged(smf.negativebinomial(formula, data=data).fit(disp=0, maxiter=200), "sources")
-
-
-def first_report_model(events: pd.DataFrame, *, types: list[str]):
-    """Fit the days from event to first dated report: Cox proportional hazards (Efron ties).
-
-    A hazard ratio above 1 means a sooner first report. Two thirds of the events are first
-    reported on their own day, so the median is 0 almost everywhere and a median regression
-    says nothing; the hazard model uses the whole distribution, with Efron's handling of the
-    many tied days. Reports dated before their event are not first reports
-    (:func:`event_table`).
-    """
-    data = events.dropna(subset=["first_lag_days"]).assign(time=lambda d: d["first_lag_days"])
-    country = data["country"].nunique() > 1
-    return smf.phreg(f"time ~ {_terms(types, country=country)}", data=data, ties="efron").fit()
-
-
-def credibility_model(articles: pd.DataFrame, *, types: list[str], reference_group: str):
-    """Fit an article's credibility label (1 credible, 0 not): logit on outlet group and predicted types."""
-    data = articles.dropna(subset=["credibility"]).assign(credible=lambda d: d["credibility"].astype(int))
-    for t in types:
-        data[t] = data[t].astype(int)
-    formula = f"credible ~ C(outlet_group, Treatment(reference={reference_group!r})) + " + " + ".join(types)
-    return _converged(smf.logit(formula, data=data).fit(disp=0, maxiter=200), "credibility")
-
-
-def _converged(result, name: str):
-    """Return ``result``, warning when the optimiser stopped before converging."""
-    if not getattr(result, "mle_retvals", {}).get("converged", True):
-        log.warning("%s model: the maximum-likelihood fit did not converge; read its coefficients with care", name)
-    return result
-
-
-#: A type enters the measurement-error check only with this many gold positives in the sample.
-MIN_CHECK_POSITIVES = 10
-
-
-def measurement_error_check(rows: pd.DataFrame, *, fit, types: list[str]) -> pd.DataFrame:
-    """Fit a model on the random gold sample twice: with gold types and with cross-fitted predicted types.
-
-    Types with fewer than :data:`MIN_CHECK_POSITIVES` gold positives in the sample are left
-    out of both fits (their coefficients would be separation artefacts) and reported empty.
-
-    Parameters
-    ----------
-    rows : DataFrame
-        The model's rows for the random gold documents, with gold types (``<type>``) and
-        their cross-fitted predictions (``pred_<type>``).
-    fit : callable
-        ``fit(rows, types=...)`` returns a fitted statsmodels result (:func:`sources_model`, ...).
+    An event first reported on day ``d <= max_days`` contributes days ``0..d``, the last with
+    ``y = 1``; one first reported later is censored after ``max_days`` (all ``y = 0``).
 
     Returns
     -------
     DataFrame
-        One row per type: ``term``, ``n_obs``, ``n_pos_gold``, ``n_pos_predicted``,
-        ``estimate_gold``, ``estimate_predicted``, ``difference`` (predicted minus gold) and
-        both estimates' intervals.
+        ``table``'s columns repeated per day, plus ``day``, ``band`` (the baseline's day band,
+        as text) and ``y``.
     """
-    n_gold = {t: int(rows[t].sum()) for t in types}
-    used = [t for t in types if n_gold[t] >= MIN_CHECK_POSITIVES]
-    base = rows.drop(columns=[t for t in types if t not in used])
-    with_gold = fit(base, types=used)
-    predicted = base.drop(columns=used).rename(columns={f"pred_{t}": t for t in used})
-    with_pred = fit(predicted, types=used)
-    a, b = tidy(with_gold, model="gold", exponentiate=False), tidy(with_pred, model="pred", exponentiate=False)
-    a, b = a.set_index("term").reindex(types), b.set_index("term").reindex(types)
-    return pd.DataFrame(
-        {
-            "term": types,
-            "n_obs": len(rows),
-            "n_pos_gold": [n_gold[t] for t in types],
-            "n_pos_predicted": [int(rows[f"pred_{t}"].sum()) for t in types],
-            "estimate_gold": a["estimate"].to_numpy(),
-            "estimate_gold_ci_lower": a["estimate_ci_lower"].to_numpy(),
-            "estimate_gold_ci_upper": a["estimate_ci_upper"].to_numpy(),
-            "estimate_predicted": b["estimate"].to_numpy(),
-            "estimate_predicted_ci_lower": b["estimate_ci_lower"].to_numpy(),
-            "estimate_predicted_ci_upper": b["estimate_ci_upper"].to_numpy(),
-            "difference": (b["estimate"] - a["estimate"]).to_numpy(),
-        }
-    )
+    dated = table.dropna(subset=["first_lag_days"]).reset_index(drop=True)
+    lag = dated["first_lag_days"].astype(int).to_numpy()
+    last = np.minimum(lag, max_days)
+    rows = np.repeat(np.arange(len(dated)), last + 1)
+    day = np.concatenate([np.arange(n + 1) for n in last]) if len(last) else np.array([], dtype=int)
+    out = dated.iloc[rows].reset_index(drop=True)
+    out["day"] = day
+    out["y"] = ((day == lag[rows]) & (lag[rows] <= max_days)).astype(int)
+    out["band"] = day_band(day, max_days=max_days)
+    return out
 
 
-def fit_event_models(
-    labelled: pd.DataFrame,
-    reports: pd.DataFrame,
-    gold: pd.DataFrame,
+def day_band(day: np.ndarray, *, max_days: int) -> list[str]:
+    """Name each day's band of :data:`DAY_BANDS`, zero-padded so that the bands sort in order.
+
+    >>> day_band(np.array([0, 2, 5, 20]), max_days=30)
+    ['00', '02', '03-06', '14-30']
+    """
+    edges = list(DAY_BANDS)
+    ends = [e - 1 for e in edges[1:]] + [max_days]
+    names = [f"{s:02d}" if s == e else f"{s:02d}-{e:02d}" for s, e in zip(edges, ends, strict=True)]
+    return [names[int(np.searchsorted(edges, d, side="right")) - 1] for d in np.asarray(day)]
+
+
+def fit_glm(
+    data: pd.DataFrame,
+    formula: str,
     *,
-    params: ReportParams,
-    collections: AcquireParams,
-) -> tuple[dict, dict[str, pd.DataFrame]]:
-    """Fit the event-level models and their measurement-error checks on the random gold sample.
+    link: str,
+    cluster: str,
+    level: float,
+    gold: pd.DataFrame | None = None,
+    replace: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Fit one GLM with cluster-robust errors, design-corrected where ``gold`` is given.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The model's rows (a ``doc_id`` column links them to ``gold``).
+    formula : str
+        A patsy formula ``y ~ terms``.
+    link : str
+        ``poisson``, ``logit`` or ``cloglog`` (:mod:`analysis.study.dsl`).
+    cluster : str
+        The column whose values cluster the errors.
+    gold : DataFrame, optional
+        ``doc_id``, ``inclusion_probability`` and the gold value of each column in ``replace``.
+    replace : dict, optional
+        Predicted column -> its gold column in ``gold``.
 
     Returns
     -------
-    tuple
-        ``{name: statsmodels result or None}`` for ``sources``, ``first_report`` and
-        ``credibility`` (None where the corpus has no such data), and ``{name: check frame}``.
+    table, info
+        The tidy coefficients (:func:`analysis.study.dsl.coefficient_table`, exponentiated
+        into ``ratio`` columns) and ``n_rows``, ``n_clusters``, ``n_gold`` (units of the gold
+        sample among the rows).
     """
-    types = list(params.model_types)
-    events = labelled[labelled["collection"].isin(collections.of_kind("event_reports"))]
-    articles = labelled[labelled["collection"].isin(collections.of_kind("articles"))].dropna(subset=["credibility"])
-    capitals = {k: list(v) for k, v in params.provincial_capitals.items()}
-    table = event_table(events, reports, types=types, capitals=capitals)
-    credibility = functools.partial(credibility_model, reference_group=params.credibility_reference_group)
-    fitted = {
-        "sources": sources_model(table, types=types) if len(table) else None,
-        "first_report": first_report_model(table, types=types) if table["first_lag_days"].notna().any() else None,
-        "credibility": credibility(articles, types=types) if articles["credibility"].nunique() > 1 else None,
+    y, X = patsy.dmatrices(formula, data, return_type="dataframe", NA_action="raise")
+    kwargs: dict = {}
+    n_gold = 0
+    if gold is not None:
+        g = gold.set_index("doc_id")
+        sampled = data["doc_id"].isin(g.index).to_numpy()
+        swapped = data.copy()
+        for predicted, truth in (replace or {}).items():
+            values = data["doc_id"].map(g[truth].astype(int))
+            swapped[predicted] = values.where(sampled, data[predicted]).astype(int)
+        (X_gold,) = patsy.build_design_matrices([X.design_info], swapped, return_type="dataframe")
+        weight = np.where(sampled, 1 / data["doc_id"].map(g["inclusion_probability"]).fillna(1).to_numpy(), 0.0)
+        kwargs = {"X_gold": X_gold.to_numpy(), "weight": weight}
+        n_gold = int(data.loc[sampled, "doc_id"].nunique())
+    beta, cov = dsl.fit(link, y.iloc[:, 0].to_numpy(), X.to_numpy(), clusters=data[cluster].to_numpy(), **kwargs)
+    table = dsl.coefficient_table(beta, cov, list(X.columns), level=level, exponentiate=False)
+    for col, src in (
+        ("ratio", "estimate"),
+        ("ratio_ci_lower", "estimate_ci_lower"),
+        ("ratio_ci_upper", "estimate_ci_upper"),
+    ):
+        table[col] = np.exp(table[src])
+    info = {"n_rows": len(data), "n_clusters": int(data[cluster].nunique()), "n_gold": n_gold}
+    return table, info
+
+
+def _specs(table: pd.DataFrame, gold: pd.DataFrame, *, types: list[str], min_positives: int) -> dict:
+    """Return the two specifications' terms, and for the first-report one its gold and types (or None)."""
+    sampled = gold[gold["doc_id"].isin(table["doc_id"])]
+    used = [t for t in types if t in sampled.columns and int(sampled[t].sum()) >= min_positives]
+    if len(sampled) and used:
+        first = " + ".join([*(f"fr_{t}" for t in used), "log_headline_chars"])
+        replace = {f"fr_{t}": t for t in used}
+        return {"coded": (CODED, None, None), "first_report": (first, sampled, replace)}
+    return {"coded": (CODED, None, None)}
+
+
+def event_models(
+    table: pd.DataFrame, gold: pd.DataFrame, *, types: list[str], min_positives: int, max_days: int, level: float
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Fit the sources and first-report models in each specification; compare corrected and naive fits.
+
+    Returns
+    -------
+    tables, fit, naive
+        ``{"sources": ..., "first_report": ...}`` tidy tables with ``model`` and ``spec``; one
+        fit row per model and specification (``model``, ``spec``, ``estimator``, ``n_obs``,
+        ``n_rows``, ``n_clusters``, ``n_gold``); and the first-report specification fitted
+        without correction (``model``, ``term``, ``estimate``, ``estimate_ci_lower``,
+        ``estimate_ci_upper``), for the measurement-error table.
+    """
+    tables: dict[str, list] = {"sources": [], "first_report": []}
+    fits, naive = [], []
+    days = person_days(table, max_days=max_days)
+    outcomes = {
+        "sources": (table, "extra_sources", "poisson", "Poisson pseudo-ML on n - 1"),
+        "first_report": (days, "y", "cloglog", f"discrete-time cloglog, days 0-{max_days}"),
     }
-    checks = {}
-    gold_types = {f"gold_{t}": t for t in types}
-    sample = gold.set_index("doc_id")
-    rows = table[table["doc_id"].isin(sample.index)].drop(columns=types)
-    if len(rows):
-        joined = rows.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(columns=gold_types)
-        checks["sources"] = measurement_error_check(joined.dropna(subset=types), fit=sources_model, types=types)
-    known = articles[articles["doc_id"].isin(sample.index)].drop(columns=types)
-    if known["credibility"].nunique() > 1:
-        joined = known.join(sample[[*gold_types, *(f"pred_{t}" for t in types)]], on="doc_id").rename(
-            columns=gold_types
-        )
-        checks["credibility"] = measurement_error_check(joined.dropna(subset=types), fit=credibility, types=types)
-    return fitted, checks
+    for spec, (terms, sample, replace) in _specs(table, gold, types=types, min_positives=min_positives).items():
+        for model, (data, outcome, link, estimator) in outcomes.items():
+            if data.empty:
+                continue
+            base = "C(band) + " if model == "first_report" else ""
+            formula = f"{outcome} ~ {base}{terms} + {CONTROLS}"
+            kw = {"link": link, "cluster": "text_group", "level": level}
+            coef, info = fit_glm(data, formula, gold=sample, replace=replace, **kw)
+            tables[model].append(coef.assign(model=model, spec=spec))
+            fits.append(
+                {"model": model, "spec": spec, "estimator": estimator, "n_obs": data["doc_id"].nunique(), **info}
+            )
+            if sample is not None:
+                plain, _ = fit_glm(data, formula, **kw)
+                naive.append(plain.assign(model=model))
+    out = {m: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for m, v in tables.items()}
+    return out, pd.DataFrame(fits), pd.concat(naive, ignore_index=True) if naive else pd.DataFrame()
+
+
+def credibility_model(articles: pd.DataFrame, *, types: list[str], reference_group: str, level: float):
+    """Fit an article's credibility label (1 credible, 0 not): logit on outlet group and its gold types.
+
+    Returns
+    -------
+    table, info
+        As :func:`fit_glm`; errors clustered on the text group.
+    """
+    data = articles.dropna(subset=["credibility"]).assign(credible=lambda d: d["credibility"].astype(int))
+    data = data.dropna(subset=types).astype({t: int for t in types})
+    group = f"C(outlet_group, Treatment(reference={reference_group!r}))"
+    return fit_glm(data, f"credible ~ {group} + {' + '.join(types)}", link="logit", cluster="text_group", level=level)

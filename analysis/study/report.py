@@ -25,6 +25,7 @@ from analysis.study import (
     planner,
     regressions,
     tables,
+    validity,
 )
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,21 @@ CAPTIONS = {
     "credibility_tests": "Equal shares between credible and non-credible {articles} articles per type.",
     "lag_by_outlet": "Reporting lag of {events} source reports by outlet (days).",
     "lag_by_type": "Reporting lag of {events} source reports by predicted event type (days).",
-    "selection_by_type": "Sources per {events} event by country, fatality band and predicted type ({level} t).",
-    "model_sources": "Source reports beyond the first per {events} event: negative binomial (NB2) "
-    "coefficients and incidence-rate ratios ({level}).",
-    "model_first_report": "Days from {events} event to first report: proportional hazards, hazard ratios ({level}).",
-    "model_credibility": "Credibility of {articles} articles: logit coefficients and odds ratios ({level}).",
-    "model_fit": "Event-level models: observations, fit and NB2 dispersion.",
-    "measurement_error": "Type coefficients on the random gold sample with gold and with predicted types ({level}).",
+    "selection_by_type": "Sources per unsealed {events} event by country, fatality band and the type predicted from "
+    "its first report alone ({level} t).",
+    "model_sources": "Source reports beyond the first per unsealed {events} event: Poisson pseudo-ML on n - 1, "
+    "incidence-rate ratios ({level}; errors clustered by text group). Specs: coded (UCDP's coding), first_report "
+    "(the first report's predicted types, corrected on the first-report gold round).",
+    "model_first_report": "Day of the first dated report of unsealed {events} events: discrete-time cloglog, hazard "
+    "ratios ({level}; errors clustered by text group).",
+    "model_credibility": "Credibility of {articles} articles: logit on outlet group and gold types, odds ratios "
+    "({level}; errors clustered by text group).",
+    "model_fit": "Event-level models: estimator, events, rows, clusters, gold units, errors, reference categories.",
+    "measurement_error": "First-report type coefficients (log scale) without and with the design-based correction "
+    "({level}).",
+    "convergent_validity": "Predicted types of unsealed {events} events against UCDP's coding: recall, precision, "
+    "AUC of the cross-fitted probabilities, and how often the gold sample's headlines mention what UCDP coded "
+    "({level} Wilson).",
     "word_checks": "Does any document of the window use the type's words (the rules' cues and paraphrases)?",
     "gold_design": "How each gold stratum was drawn: its frame (text groups), inclusion probability and role "
     "in the study's design (known: counted exactly; sample: also the probability sample of the rest).",
@@ -84,6 +93,7 @@ def study_tables(
     draws: pd.DataFrame,
     crossfit: pd.DataFrame,
     texts: pd.DataFrame,
+    first: pd.DataFrame,
     *,
     params: ReportParams,
     collections: AcquireParams,
@@ -109,6 +119,10 @@ def study_tables(
     texts : DataFrame
         ``doc_id``, ``collection``, ``event_date`` and ``text`` of the collections named in
         ``report.word_checks``.
+    first : dict of str to DataFrame
+        ``predictions``: every eligible event's first report predicted
+        (:func:`analysis.model.first_reports.first_report_predictions`); ``gold``: the
+        first-report round (:func:`analysis.labels.gold.first_report_gold`).
     seed : int
         The shared seed (``base.seed``) of the bootstrap intervals.
 
@@ -125,12 +139,17 @@ def study_tables(
     events = collections.of_kind("event_reports")
     event_docs = labelled[labelled["collection"].isin(events)]
     event_reports = reports[reports["collection"].isin(events)]
-    fitted, checks = regressions.fit_event_models(labelled, reports, gold, params=params, collections=collections)
-    built = model_tables.model_tables(fitted, checks, level=level, level_label=params.group_label)
+    built = _models(population, articles, first, sampled, event_reports, params=params, events=events)
+    built["convergent_validity"] = validity.convergent_validity(
+        population[population["collection"].isin(events)], gold, level=level
+    )
     built["lag_by_outlet"] = analyses.lag_by_outlet(event_reports, min_reports=params.lag_min_reports)
     built["lag_by_type"] = analyses.lag_by_type(event_reports, labelled)
+    # types read in the first report alone: the whole document's grow with its sources, the outcome here
+    first_types = first["predictions"][["doc_id", *EVENT_TYPES]]
+    selected = eligible(event_docs).drop(columns=list(EVENT_TYPES)).merge(first_types, on="doc_id", how="inner")
     built["selection_by_type"] = analyses.selection_by_type(
-        event_docs, bins=list(params.selection_death_bins), level=level, seed=seed
+        selected, bins=list(params.selection_death_bins), level=level, seed=seed
     )
     built["word_checks"] = analyses.word_checks(texts, labelled, gold, checks=params.word_checks)
     shares = tables.type_shares(population, sampled, level=level, fractions=fractions)
@@ -166,27 +185,85 @@ def study_tables(
     return built
 
 
+def _models(
+    population: pd.DataFrame,
+    articles: pd.DataFrame,
+    first: dict[str, pd.DataFrame],
+    sampled: pd.DataFrame,
+    reports: pd.DataFrame,
+    *,
+    params: ReportParams,
+    events: list[str],
+) -> dict[str, pd.DataFrame]:
+    """Fit the event-level models and the credibility model; return their tables (:mod:`model_tables`).
+
+    With ``report.exclude_outlets``, an event's sources are counted without those outlets'
+    reports, and an event none of the others reported is left out (its first report stays as it was).
+    """
+    types = list(params.model_types)
+    capitals = {k: list(v) for k, v in params.provincial_capitals.items()}
+    modelled = population[population["collection"].isin(events)]
+    if params.exclude_outlets:
+        counts = reports[~reports["outlet"].isin(params.exclude_outlets)].groupby("doc_id").size()
+        modelled = modelled.assign(n_reports=modelled["doc_id"].map(counts).fillna(0).astype(int))
+        modelled = modelled[modelled["n_reports"] > 0]
+    table = regressions.event_table(
+        modelled,
+        first["predictions"],
+        types=types,
+        capitals=capitals,
+        min_governorate=params.governorate_min_events,
+    )
+    fitted, fits, naive = regressions.event_models(
+        table,
+        first["gold"],
+        types=types,
+        min_positives=params.dsl_min_gold_positives,
+        max_days=params.hazard_max_days,
+        level=params.ci_level,
+    )
+    known = sampled.drop_duplicates("text_group").set_index("text_group")  # gold types, per text group
+    graded = articles.drop(columns=types).join(known[[f"gold_{t}" for t in types]], on="text_group")
+    graded = graded.rename(columns={f"gold_{t}": t for t in types})
+    if graded.dropna(subset=["credibility", *types])["credibility"].nunique() > 1:
+        coef, info = regressions.credibility_model(
+            graded, types=types, reference_group=params.credibility_reference_group, level=params.ci_level
+        )
+        fitted["credibility"] = coef.assign(model="credibility", spec="gold")
+        row = {"model": "credibility", "spec": "gold", "estimator": "logit", "n_obs": info["n_rows"], **info}
+        fits = pd.concat([fits, pd.DataFrame([row])], ignore_index=True)
+    return model_tables.model_tables(fitted, fits, naive, level_label=params.group_label)
+
+
 def study_figures(
     labelled: pd.DataFrame,
     reports: pd.DataFrame,
     built: dict[str, pd.DataFrame],
-    scores: pd.DataFrame,
-    calibration: pd.DataFrame,
+    instrument: dict | None,
     *,
-    rules: list[str],
     params: ReportParams,
     collections: AcquireParams,
 ) -> dict[str, plt.Figure]:
-    """Draw every study figure, keyed by its file name (without suffix); see :data:`FIGURES`."""
+    """Draw every study figure, keyed by its file name (without suffix); see :data:`FIGURES`.
+
+    ``instrument`` holds the trained classifier's test ``scores``, ``calibration`` curve and the
+    types left to the ``rules``; with ``None`` (a pinned classifier, evaluated where it was
+    trained) its two figures say so.
+    """
     labels = collections.labels()
     events, articles = collections.of_kind("event_reports"), collections.of_kind("articles")
     key_dates = {c: params.key_date_pairs(c) for c in labels}
     event_names = " and ".join(labels[c] for c in events)
     drawn = {
         "volume_monthly": figures.volume_monthly(analyses.monthly_volume(reports), labels=labels, key_dates=key_dates),
-        "classifier_performance": model_figures.classifier_performance(scores, rules=rules),
-        "calibration": model_figures.calibration(calibration, rules=rules, level=params.ci_level),
     }
+    if instrument is not None:
+        rules = instrument["rules"]
+        drawn["classifier_performance"] = model_figures.classifier_performance(instrument["scores"], rules=rules)
+        drawn["calibration"] = model_figures.calibration(instrument["calibration"], rules=rules, level=params.ci_level)
+    else:
+        reason = "the classifier is pinned: it was evaluated where it was trained"
+        drawn.update({n: figures.not_applicable(n, reason=reason) for n in ("classifier_performance", "calibration")})
     if articles and len(built["outlet_profiles"]):
         name = " and ".join(labels[c] for c in articles)
         drawn["outlet_profiles"] = figures.outlet_profiles(
@@ -223,17 +300,27 @@ def study_figures(
             key_dates=key_dates,
             level=params.ci_level,
         )
-    for name, title, ratio, xlabel in _COEFFICIENT_PLOTS:
+    if events and len(built["convergent_validity"]):
+        drawn["convergent_validity"] = model_figures.convergent_validity(
+            built["convergent_validity"], labels=labels, level=params.ci_level
+        )
+    fits = built["model_fit"].set_index(["model", "spec"]) if len(built["model_fit"]) else None
+    for name, title, xlabel in _COEFFICIENT_PLOTS:
         table = built[name]
         if len(table):
-            drawn[f"coef_{name.removeprefix('model_')}"] = model_figures.coefficients(
+            model = name.removeprefix("model_")
+            sizes = "; ".join(
+                f"{spec.replace('_', ' ')}: n = {fits.loc[(model, spec), 'n_obs']:,}" for spec in table["spec"].unique()
+            )
+            drawn[f"coef_{model}"] = model_figures.coefficients(
                 table,
                 title=title.format(
                     events=event_names,
                     articles=" and ".join(labels[c] for c in articles),
                     reference=params.group_label(params.credibility_reference_group),
+                    days=params.hazard_max_days,
+                    sizes=sizes,
                 ),
-                ratio=ratio,
                 xlabel=xlabel.format(level=f"{params.ci_level:.0%}"),
                 level_label=params.group_label,
             )
@@ -247,22 +334,25 @@ def study_figures(
 _COEFFICIENT_PLOTS = (
     (
         "model_sources",
-        "Source reports beyond the first per {events} event (negative binomial).\nYear and country against the "
-        "first in the data; types are predicted; capital: a provincial capital",
-        True,
+        "Source reports beyond the first per unsealed {events} event\n"
+        "(Poisson pseudo-ML; {sizes}). Errors clustered by text group.\n"
+        "References: state-based violence, first year, first governorate; year and governorate effects\n"
+        "not drawn. first report: types read in the first report alone, corrected on its gold round",
         "incidence-rate ratio ({level} interval, log scale)",
     ),
     (
         "model_first_report",
-        "Days from {events} event to its first dated report (Cox model; above 1:\nsooner). Year and country "
-        "against the first in the data; types are predicted",
-        True,
-        "hazard ratio of a first report ({level} interval, log scale)",
+        "Hazard of the first dated report of unsealed {events} events, days 0-{days}\n"
+        "(discrete-time cloglog; {sizes}). Above 1: sooner. Errors clustered by text group.\n"
+        "References: state-based violence, first year, first governorate, day 0; year, governorate\n"
+        "and day-band effects not drawn. first report: types read in the first report alone, corrected",
+        "hazard ratio ({level} interval, log scale)",
     ),
     (
         "model_credibility",
-        "Credibility label of {articles} articles (logit). Outlet groups against\n{reference}; types are predicted",
-        True,
+        "Credibility label of unsealed {articles} articles (logit; {sizes}).\n"
+        "Outlet groups against {reference}; types are the articles' gold labels.\n"
+        "Errors clustered by text group",
         "odds ratio of 'credible' ({level} interval, log scale)",
     ),
 )
@@ -279,6 +369,7 @@ FIGURES = (
     "coef_sources",
     "coef_first_report",
     "coef_credibility",
+    "convergent_validity",
     "classifier_performance",
     "calibration",
 )

@@ -175,7 +175,7 @@ def _experiments(args: argparse.Namespace) -> None:
 
 
 def _multiverse(args: argparse.Namespace) -> None:
-    from analysis.io import write_csv
+    from analysis.io import write_csv, write_table
     from analysis.publish import multiverse
 
     log = logging.getLogger("analysis")
@@ -186,6 +186,9 @@ def _multiverse(args: argparse.Namespace) -> None:
     else:
         found = multiverse.collect()
         write_csv(paths.MULTIVERSE_RECORDS, found)
+        caption = "The multiverse's run time on this machine: each variant, one at a time, and the whole queue."
+        timed = multiverse.timing(found, paths.MULTIVERSE_QUEUED.read_text())
+        write_table(paths.MULTIVERSE_TIMING, timed, caption=caption, float_format="{:.0f}")
         log.info(
             "wrote %d findings of %d variants to %s", len(found), found["variant"].nunique(), paths.MULTIVERSE_RECORDS
         )

@@ -185,6 +185,8 @@ FAMILY_ON_DEV = CHECKS / "tables" / "family_on_dev"
 FAMILY_ON_DEV_TYPES = CHECKS / "tables" / "family_on_dev_types"
 CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
 MULTIVERSE_RECORDS = CHECK_RECORDS / "multiverse.csv"  # every finding in every variant (`make multiverse`)
+MULTIVERSE_QUEUED = CHECK_RECORDS / "multiverse_queued.txt"  # when the variants were queued (UTC)
+MULTIVERSE_TIMING = CHECK_RECORDS / "multiverse_timing"  # .csv/.md/.tex: seconds per variant and in all
 MULTIVERSE_SURVIVAL = CHECKS / "tables" / "multiverse_survival"  # which findings keep sign and significance
 FIG_SPEC_CURVE = CHECKS / "figures" / "spec_curve"  # the findings across the variants
 

@@ -109,3 +109,16 @@ def test_committed_fresh_test_sample_redraws_exactly(corpus_tables, tmp_path, mo
     fresh = pd.read_csv(drawn)
     assert not set(groups[fresh["doc_id"]]) & set(groups[earlier["doc_id"]])
     assert fresh["collection"].value_counts().to_dict() == {"ucdp_syria": 400, "ucdp_iraq": 250, "fakes": 142}
+
+
+@pytest.mark.slow
+def test_committed_first_report_round_redraws_exactly_in_its_two_batches(corpus_tables, tmp_path, monkeypatch):
+    # the first-report round (annotations/README.md): batch 1 with the defaults, batch 2 added outside it
+    documents = tmp_path / "documents.parquet"
+    corpus_tables[0].to_parquet(documents)
+    monkeypatch.setattr(paths, "DOCUMENTS", documents)
+    drawn = tmp_path / "first.csv"
+    assert cli(["sample-first-reports", "-o", str(drawn)]) == 0
+    second = ["--add-batch", "--per-collection", "ucdp_iraq=150", "ucdp_syria=450", "--seed", "20261207"]
+    assert cli(["sample-first-reports", "-o", str(drawn), *second]) == 0
+    assert drawn.read_bytes() == paths.ANNOTATION_FIRST_REPORT_SAMPLE.read_bytes()

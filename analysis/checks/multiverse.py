@@ -68,7 +68,7 @@ def spec_curve(records: pd.DataFrame, findings: list[str]) -> plt.Figure:
             base = (part["variant"] == "baseline").to_numpy()
             err = np.vstack([part["estimate"] - part["ci_lower"], part["ci_upper"] - part["estimate"]])
             ax.errorbar(x, part["estimate"], yerr=np.clip(err, 0, None), fmt="o", markersize=2.5, capsize=1, lw=0.7)
-            ax.plot(x[base], part.loc[base, "estimate"], "o", color="C3", markersize=4, label="baseline")
+            ax.plot(x[base], part.loc[base, "estimate"], "o", color="C3", markersize=5, label="the study as committed")
             if not finding.startswith("share_"):
                 ax.axhline(0, color="0.5", linewidth=0.6, linestyle="--")
             ax.set_xticks(x, labels=part["variant"], rotation=30, ha="right", fontsize=5)
@@ -76,7 +76,8 @@ def spec_curve(records: pd.DataFrame, findings: list[str]) -> plt.Figure:
         axes[0, 0].legend(fontsize=5.5, loc="upper left", frameon=False)
         fig.suptitle(
             "Each finding in every specification of the multiverse, sorted by estimate (log scale for model\n"
-            "coefficients, share for shares); bars: the specification's own interval; red: the study as committed",
+            "coefficients, share for shares); bars: each specification's own interval; large marker: the study as "
+            "committed",
             fontsize=6.5,
         )
         return fig

@@ -58,7 +58,9 @@ def _dvc(*args: str) -> str:
 
 
 def queue() -> list[str]:
-    """Queue one DVC experiment per variant (:data:`VARIANTS`); return their names."""
+    """Queue one DVC experiment per variant (:data:`VARIANTS`) and note when; return their names."""
+    paths.MULTIVERSE_QUEUED.parent.mkdir(parents=True, exist_ok=True)
+    paths.MULTIVERSE_QUEUED.write_text(pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%S") + "\n")
     for name, _, settings in VARIANTS:
         sets = [a for key, value in settings.items() for a in ("-S", f"{key}={value}")]
         _dvc("exp", "run", "--queue", "--name", f"mv-{name}", *sets)
@@ -110,3 +112,20 @@ def records(states: list[dict]) -> pd.DataFrame:
 def collect() -> pd.DataFrame:
     """Read ``dvc exp show --json`` and return :func:`records`."""
     return records(json.loads(_dvc("exp", "show", "--json")))
+
+
+def timing(found: pd.DataFrame, queued: str) -> pd.DataFrame:
+    """Return how long each variant ran (one at a time, in the order they finished) and the whole queue.
+
+    Returns
+    -------
+    DataFrame
+        ``step`` (a variant, or ``all``) and ``seconds``: a variant's from the previous
+        variant's finish (the first's from the queueing), ``all`` from the queueing to the last.
+    """
+    done = found[found["variant"] != "baseline"].drop_duplicates("variant")
+    ends = pd.to_datetime(done.set_index("variant")["finished"]).dt.tz_localize(None).sort_values()
+    starts = pd.Series([pd.Timestamp(queued.strip()), *ends.iloc[:-1]], index=ends.index)
+    seconds = (ends - starts).dt.total_seconds()
+    total = (ends.iloc[-1] - pd.Timestamp(queued.strip())).total_seconds() if len(ends) else 0.0
+    return pd.DataFrame({"step": [*seconds.index, "all"], "seconds": [*seconds.to_numpy(), total]})

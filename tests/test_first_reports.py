@@ -72,24 +72,35 @@ def test_convergent_validity_counts_recall_precision_and_what_the_headlines_say(
         {
             "doc_id": ["a", "b", "c", "d"],
             "collection": "ucdp",
+            "text_group": ["a", "b", "c", "d"],
             "violence_type": pd.array([3, 3, 1, 2], dtype="Int8"),  # a and b one-sided
             "deaths_side_a": [0, 0, 2, 1],
             "deaths_side_b": [0, 0, 1, 0],  # c: deaths on both sides
             "deaths_civilians": [4, 0, 0, 0],
-            "civilian_harm": [True, False, False, True],
-            "clash": [False, False, True, False],
+            "cf_civilian_harm": [1.0, 0.0, 0.0, 1.0],  # the cross-fitted labels
+            "cf_clash": [0.0, 0.0, 1.0, 0.0],
             "cfp_civilian_harm": [0.9, 0.2, 0.1, 0.6],
             "cfp_clash": [0.1, 0.2, 0.8, 0.3],
         }
     )
-    gold = pd.DataFrame({"doc_id": ["a", "b"], "gold_civilian_harm": [1.0, 0.0], "gold_clash": [0.0, 0.0]})
-    table = convergent_validity(events, gold, level=0.95).set_index("criterion")
+    # the design's sample holds a and b; a known (non-sample) gold label on d does not count
+    sample = pd.DataFrame(
+        {
+            "text_group": ["a", "b", "d"],
+            "role": ["sample", "sample", "known"],
+            "gold_civilian_harm": [1.0, 1.0, 1.0],
+            "gold_clash": [0.0, 0.0, 0.0],
+        }
+    )
+    table = convergent_validity(events, sample, level=0.95).set_index("criterion")
     one_sided = table.loc["one-sided violence"]
     # one-sided: a and b; the classifier gives civilian_harm to a, and to d outside the criterion
     assert (one_sided["n_coded"], one_sided["recall"], one_sided["precision"]) == (2, 0.5, 0.5)
-    assert one_sided["n_gold_coded"] == 2 and one_sided["gold_mention"] == 0.5  # the annotators saw it in a only
+    # on the sample: the annotators saw it in both, the classifier in one, on the same two events
+    assert one_sided["n_gold_coded"] == 2 and one_sided["gold_mention"] == 1.0 and one_sided["sample_recall"] == 0.5
     both = table.loc["state-based, deaths on both sides"]
     assert both["recall"] == 1.0 and both["auc"] == 1.0  # c has the highest clash probability
+    assert both["n_gold_coded"] == 0 and np.isnan(both["gold_mention"])  # c is not in the sample
 
 
 def test_multiverse_records_and_survival_read_sign_and_significance():
@@ -115,3 +126,22 @@ def test_multiverse_records_and_survival_read_sign_and_significance():
     # x keeps its sign and significance everywhere; y loses significance in one variant and its sign in another
     assert table.loc["x", "verdict"] == "robust" and table.loc["x", "n_still_significant"] == 2
     assert table.loc["y", "verdict"] == "fragile" and table.loc["y", "n_same_sign"] == 1
+    assert table.loc["y", "fragile_under"] == "hazard_14_days, without_sohr"
+
+
+def test_a_variant_that_does_not_move_a_finding_does_not_count_and_a_share_has_only_a_range():
+    def row(variant, finding, estimate, lo, hi):
+        return {"variant": variant, "change": "", "finding": finding, "estimate": estimate, "ci_lower": lo,
+                "ci_upper": hi, "p_value": None, "finished": "t"}  # fmt: skip
+
+    found = pd.DataFrame(
+        [
+            row("baseline", "m", 0.5, 0.2, 0.8),
+            row("hazard_14_days", "m", 0.5, 0.2, 0.8),  # downstream of nothing m depends on: unchanged
+            row("baseline", "share_c_x", 0.4, 0.3, 0.5),
+            row("dedupe_090", "share_c_x", 0.38, 0.28, 0.48),
+        ]
+    )
+    table = survival(found).set_index("finding")
+    assert table.loc["m", "verdict"] == "not reached" and table.loc["m", "n_reaching"] == 0
+    assert table.loc["share_c_x", "verdict"] == "share" and table.loc["share_c_x", "estimate_min"] == 0.38

@@ -95,7 +95,9 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     # end to end on the library: clean, predict with the pipeline's model, then the report's
     # tables and figures; the event analyses say they do not apply
     from analysis import engine
+    from analysis.labels.gold import first_report_gold
     from analysis.model import predict
+    from analysis.model.first_reports import first_report_predictions
     from analysis.study import design, inputs, report
     from analysis.study.style import save
 
@@ -133,8 +135,14 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
     texts = pd.DataFrame(columns=["doc_id", "collection", "event_date", "text"])
     # a stand-in for the crossfit stage's out-of-fold predictions: this test checks the wiring
     crossfit = labelled[["doc_id", *EVENT_TYPES]]
+    # no event collection: no first report to read, and no first-report round
+    empty = pd.DataFrame(columns=["doc_id", "pass", "labels"])
+    first = {
+        "predictions": first_report_predictions(documents.iloc[:0], reports.iloc[:0], model=None),
+        "gold": first_report_gold(empty, pd.DataFrame(columns=["doc_id", "collection", "inclusion_probability"])),
+    }
     built = report.study_tables(
-        labelled, reports, gold, sampled, draws, crossfit, texts, params=params, collections=acquire, seed=0
+        labelled, reports, gold, sampled, draws, crossfit, texts, first, params=params, collections=acquire, seed=0
     )
     profiles = built["outlet_profiles"]
     assert set(profiles["outlet_group"]) == {"national", "regional"}

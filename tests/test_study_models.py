@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis.study import regressions
 
@@ -137,6 +138,7 @@ def test_event_table_takes_covariates_from_the_coding_and_the_first_report():
     )
     assert table["capital"].tolist() == [1, 1, 0]
     assert table["violence"].tolist() == ["state_based", "one_sided", "non_state"]
+    assert table["violence_one_sided"].tolist() == [0, 1, 0] and table["violence_non_state"].tolist() == [0, 0, 1]
     assert table["extra_sources"].tolist() == [0, 2, 1]
     # unknown deaths: UCDP's best estimate less the sides and civilians (10 - 5 - 1)
     assert np.expm1(table["log_deaths_unknown"]).round().tolist() == [0, 4, 6]
@@ -172,3 +174,60 @@ def test_word_checks_count_the_types_words_in_the_window_only():
     check = WordCheck(collection="iraq", event_type="siege", start="2016-10-01", end="2017-07-31", label="Mosul")
     row = analyses.word_checks(documents, predicted, gold, checks=[check]).iloc[0]
     assert (row["n_docs"], row["n_with_words"], row["n_predicted"], row["n_gold"], row["n_gold_pos"]) == (2, 1, 1, 1, 0)
+
+
+def _design_sample(n: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """Events in pairs (a shared cluster shock), two strata sampled at different rates, a noisy classifier."""
+    events = _clustered(n // 2, 2, seed=int(rng.integers(1 << 30)))
+    stratum = np.arange(n) % 2  # like Iraq and Syria: 13% and 5% of events annotated
+    pi = np.where(stratum == 0, 0.13, 0.05)
+    truth = events["airstrike"].to_numpy()
+    missed = (truth == 1) & (rng.random(n) < np.where(stratum == 0, 0.5, 0.2))  # errors differ by stratum
+    added = (truth == 0) & (rng.random(n) < 0.08)
+    events["fr_airstrike"] = np.where(missed, 0, np.where(added, 1, truth))
+    events["stratum"] = stratum
+    drawn = rng.random(n) < pi
+    gold = pd.DataFrame(
+        {"doc_id": events.loc[drawn, "doc_id"], "inclusion_probability": pi[drawn], "airstrike": truth[drawn] == 1}
+    )
+    return events, gold
+
+
+@pytest.mark.slow
+def test_the_corrected_intervals_cover_at_their_level_under_the_studys_design():
+    # 150 simulated studies per model: clustered events, unequal inclusion probabilities, errors that
+    # differ by stratum; the corrected 95% intervals must cover the truth about 95% of the time
+    rng = np.random.default_rng(2026)
+    covered = {"poisson": 0, "cloglog": 0}
+    reps = 150
+    for _ in range(reps):
+        events, gold = _design_sample(2000, rng)
+        mu = np.exp(0.1 + 0.5 * events["airstrike"] + 0.2 * events["stratum"] + events["shock"] - 0.08)
+        events["extra_sources"] = rng.poisson(mu)
+        kw = {"cluster": "text_group", "level": 0.95, "gold": gold, "replace": {"fr_airstrike": "airstrike"}}
+        table, _ = regressions.fit_glm(events, "extra_sources ~ fr_airstrike + stratum", link="poisson", **kw)
+        row = table.set_index("term").loc["fr_airstrike"]
+        covered["poisson"] += row["estimate_ci_lower"] <= 0.5 <= row["estimate_ci_upper"]
+        eta = -1.0 + np.log(1.5) * events["airstrike"] + events["shock"]
+        events["first_lag_days"] = rng.geometric(1 - np.exp(-np.exp(eta))) - 1.0  # days to a first report
+        days = regressions.person_days(events, max_days=30)
+        table, _ = regressions.fit_glm(days, "y ~ C(band) + fr_airstrike + stratum", link="cloglog", **kw)
+        row = table.set_index("term").loc["fr_airstrike"]
+        covered["cloglog"] += row["estimate_ci_lower"] <= np.log(1.5) <= row["estimate_ci_upper"]
+    for model, hits in covered.items():
+        assert 0.89 <= hits / reps <= 0.99, (model, hits / reps)
+
+
+def test_events_that_cite_one_report_share_a_cluster_across_text_groups():
+    events = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "text_group": ["a", "b", "c", "c"]})
+    reports = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "outlet": ["AFP", "AFP", "SOHR", "SOHR"],
+            "published": pd.to_datetime(["2016-01-02"] * 4),
+            # a and b cite one AFP report (texts differ otherwise); c and d share a text group
+            "headline": ["Strikes hit Aleppo", "Strikes hit Aleppo", "Shelling in Homs", "Shelling in Homs"],
+        }
+    )
+    clusters = regressions.report_clusters(events, reports)
+    assert clusters[0] == clusters[1] and clusters[2] == clusters[3] and clusters[0] != clusters[2]

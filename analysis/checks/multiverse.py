@@ -2,8 +2,8 @@
 
 Reads the committed record of :mod:`analysis.publish.multiverse` (one row per variant and
 finding). A finding survives a variant when its estimate keeps the baseline's sign and, where
-the baseline's interval excludes zero (the null of a share is not tested), its interval still
-excludes zero.
+the baseline's interval excludes zero, its interval still excludes zero; only the variants
+that move a finding count for it, and a share (no sign, no null) gets its range alone.
 """
 
 from __future__ import annotations
@@ -16,40 +16,53 @@ from analysis.study.style import DOUBLE, paper_style
 
 
 def survival(records: pd.DataFrame) -> pd.DataFrame:
-    """Tabulate, per finding, how many variants keep its sign and its significance.
+    """Tabulate, per finding, the variants that reach it and how many keep its sign and its significance.
+
+    A variant reaches a finding when it moves its estimate at all: a choice downstream of
+    the finding (a share under a new hazard follow-up) leaves it as it was and counts for
+    nothing. A share has no sign to keep and no null: only its range is given.
 
     Returns
     -------
     DataFrame
-        ``finding``, ``estimate`` (baseline), ``significant`` (baseline interval excludes 0),
-        ``n_variants``, ``n_same_sign``, ``n_still_significant`` (of the variants, where the
-        baseline is significant), ``estimate_min`` and ``estimate_max`` over every variant, and
-        ``verdict`` (``robust``: every variant keeps sign and significance; ``fragile``: not;
-        ``not significant``: the baseline's interval holds 0).
+        ``finding``, ``estimate`` (baseline), ``significant`` (baseline interval excludes 0;
+        never for a share), ``n_reaching`` (variants that move it), ``n_same_sign`` and
+        ``n_still_significant`` (of those), ``estimate_min`` and ``estimate_max`` over the
+        baseline and every variant, ``fragile_under`` (the reaching variants that lose its
+        sign or significance) and ``verdict``: ``robust`` (every reaching variant keeps sign
+        and significance), ``fragile``, ``not significant``, ``share`` or ``not reached``.
     """
     base = records[records["variant"] == "baseline"].set_index("finding")
     rest = records[records["variant"] != "baseline"]
     rows = []
     for finding, b in base.iterrows():
         variants = rest[rest["finding"] == finding].dropna(subset=["estimate"])
-        significant = bool(b["ci_lower"] > 0 or b["ci_upper"] < 0) and not finding.startswith("share_")
-        sign = np.sign(b["estimate"])
-        same = np.sign(variants["estimate"]) == sign
-        still = same & ((variants["ci_lower"] > 0) | (variants["ci_upper"] < 0))
-        if not significant:
-            verdict = "not significant" if not finding.startswith("share_") else ("robust" if same.all() else "fragile")
+        reaching = variants[(variants["estimate"] - b["estimate"]).abs() > 1e-9]
+        share = finding.startswith("share_")
+        significant = bool(b["ci_lower"] > 0 or b["ci_upper"] < 0) and not share
+        same = np.sign(reaching["estimate"]) == np.sign(b["estimate"])
+        still = same & ((reaching["ci_lower"] > 0) | (reaching["ci_upper"] < 0))
+        lost = reaching.loc[~(still if significant else same), "variant"]
+        if share:
+            verdict = "share"
+        elif not significant:
+            verdict = "not significant"
+        elif reaching.empty:
+            verdict = "not reached"
         else:
-            verdict = "robust" if bool(still.all()) and len(variants) else "fragile"
+            verdict = "robust" if bool(still.all()) else "fragile"
+        values = pd.concat([variants["estimate"], pd.Series([b["estimate"]])])
         rows.append(
             {
                 "finding": finding,
                 "estimate": float(b["estimate"]),
                 "significant": significant,
-                "n_variants": len(variants),
-                "n_same_sign": int(same.sum()),
+                "n_reaching": len(reaching),
+                "n_same_sign": np.nan if share else int(same.sum()),
                 "n_still_significant": int(still.sum()) if significant else np.nan,
-                "estimate_min": float(pd.concat([variants["estimate"], pd.Series([b["estimate"]])]).min()),
-                "estimate_max": float(pd.concat([variants["estimate"], pd.Series([b["estimate"]])]).max()),
+                "estimate_min": float(values.min()),
+                "estimate_max": float(values.max()),
+                "fragile_under": ", ".join(sorted(lost)) if significant else "",
                 "verdict": verdict,
             }
         )

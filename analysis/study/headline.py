@@ -213,7 +213,12 @@ def term_slug(term: str) -> str:
     ('country_syria', 'log_deaths', 'mosul_offensive')
     >>> term_slug("C(outlet_group, Treatment(reference='international_wire'))[T.gulf_owned]")
     'outlet_group_gulf_owned'
+    >>> term_slug("C(violence, Treatment('state_based'))[T.non_state]:later")
+    'violence_non_state_later'
     """
+    for suffix in (":same_day", ":later"):
+        if term.endswith(suffix):
+            return f"{term_slug(term.removesuffix(suffix))}_{suffix[1:]}"
     if term.startswith("C("):
         var = re.split(r"[,)]", term[2:])[0]
         level = term[term.index("[T.") + 3 : -1] if "[T." in term else ""

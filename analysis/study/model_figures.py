@@ -124,16 +124,28 @@ def coefficients(table: pd.DataFrame, *, title: str, xlabel: str, level_label=st
     with paper_style():
         fig, ax = plt.subplots(figsize=(DOUBLE * 0.8, 0.2 * len(terms) + 1.3), layout="constrained")
         offsets = np.linspace(-0.15, 0.15, len(specs)) if len(specs) > 1 else [0.0]
+        low, high = CLIP
+        clipped = False
         for k, (spec, dy) in enumerate(zip(specs, offsets, strict=True)):
             rows = part[part["spec"] == spec].set_index("term").reindex(terms)
             y = np.arange(len(terms)) + dy
-            err = np.vstack([rows["ratio"] - rows["ratio_ci_lower"], rows["ratio_ci_upper"] - rows["ratio"]])
+            lo, hi = rows["ratio_ci_lower"].clip(lower=low), rows["ratio_ci_upper"].clip(upper=high)
+            for cut, edge, mark in (
+                (rows["ratio_ci_lower"] < low, low, "<"),
+                (rows["ratio_ci_upper"] > high, high, ">"),
+            ):
+                if cut.any():  # an interval past the axis is cut at its edge, and says so
+                    clipped = True
+                    ax.plot(np.full(int(cut.sum()), edge), y[cut.to_numpy()], marker=mark, linestyle="none",
+                            color=f"C{k}", markersize=3.5)  # fmt: skip
+            err = np.vstack([rows["ratio"] - lo, hi - rows["ratio"]])
             marker = ("o", "s", "^")[k % 3]
             ax.errorbar(rows["ratio"], y, xerr=bars(err), fmt=marker, markersize=3, capsize=1.5, color=f"C{k}",
                         label=spec.replace("_", " "))  # fmt: skip
         ax.axvline(1, color="0.5", linewidth=0.7, linestyle="--")
         ax.set_xscale("log")
-        lo_x, hi_x = float(np.nanmin(part["ratio_ci_lower"])), float(np.nanmax(part["ratio_ci_upper"]))
+        lo_x = max(float(np.nanmin(part["ratio_ci_lower"])), low)
+        hi_x = min(float(np.nanmax(part["ratio_ci_upper"])), high)
         candidates = [v for v in _NICE_RATIOS if lo_x / 1.2 <= v <= hi_x * 1.2]
         nice = [1.0] if 1 in candidates else []
         for v in candidates:  # ticks at least 30% apart, so that their labels never touch
@@ -144,7 +156,7 @@ def coefficients(table: pd.DataFrame, *, title: str, xlabel: str, level_label=st
         ax.xaxis.set_minor_locator(plt.NullLocator())
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_yticks(np.arange(len(terms)), labels=names, fontsize=6)
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(xlabel + (f"; intervals past {low:g} or {high:g} cut at the edge (arrows)" if clipped else ""))
         if len(specs) > 1:
             ax.legend(fontsize=6, loc="lower right", frameon=False)
         ax.set_title(title, fontsize=6, loc="left")
@@ -152,42 +164,50 @@ def coefficients(table: pd.DataFrame, *, title: str, xlabel: str, level_label=st
 
 
 def convergent_validity(table: pd.DataFrame, *, labels: dict[str, str], level: float) -> plt.Figure:
-    """Draw, per collection and criterion, the recall against UCDP's coding beside how often the headlines mention it.
+    """Draw, per collection and criterion, on the design's sample: what the annotators and the classifier found.
 
-    Filled: the share of coded events the classifier gives the type; hollow: the share the
-    gold sample's annotators gave it, reading the same headlines (the text's ceiling); the
-    AUC of the cross-fitted probabilities is written at the right.
+    Of the events UCDP coded, filled: the share the classifier (cross-fitted) gives the type;
+    hollow: the share the annotators gave it, on the same sampled events and headlines. A
+    criterion with fewer than :data:`analysis.study.validity.MIN_GOLD_CODED` such events is
+    greyed. The whole collection's recall and AUC are written at the right.
     """
+    from analysis.study.validity import MIN_GOLD_CODED
+
     collections = list(dict.fromkeys(table["collection"]))
     with paper_style():
         fig, axes = plt.subplots(
-            1, len(collections), figsize=(DOUBLE, 1.9), sharey=True, squeeze=False, layout="constrained"
+            1, len(collections), figsize=(DOUBLE, 2.1), sharey=True, squeeze=False, layout="constrained"
         )
         for ax, collection in zip(axes[0], collections, strict=True):
             part = table[table["collection"] == collection].reset_index(drop=True)
             y = np.arange(len(part))[::-1]
-            for col, dy, face, name in (
-                ("recall", 0.12, "C0", "classifier"),
-                ("gold_mention", -0.12, "white", "annotators"),
-            ):
+            few = (part["n_gold_coded"] < MIN_GOLD_CODED).to_numpy()
+            marks = (("sample_recall", 0.12, None, "classifier"), ("gold_mention", -0.12, "white", "annotators"))
+            for col, dy, face, name in marks:
                 err = np.vstack([part[col] - part[f"{col}_ci_lower"], part[f"{col}_ci_upper"] - part[col]])
-                ax.errorbar(part[col], y + dy, xerr=bars(err), fmt="o", markersize=3.5, capsize=1.5, color="C0",
-                            markerfacecolor=face, label=name)  # fmt: skip
+                for rows, color, label in ((~few, "C0", name), (few, "0.7", None)):
+                    if rows.any():
+                        ax.errorbar(part.loc[rows, col], y[rows] + dy, xerr=bars(err[:, rows]), fmt="o",
+                                    markersize=3.5, capsize=1.5, color=color, markerfacecolor=face or color,
+                                    label=label)  # fmt: skip
             for yi, (_, r) in zip(y, part.iterrows(), strict=True):
-                ax.text(1.02, yi, f"AUC {r['auc']:.2f}\ncoded {r['n_coded']:,}; gold {r['n_gold_coded']}", fontsize=5,
-                        va="center",
-                        transform=ax.get_yaxis_transform())  # fmt: skip
+                text = f"sample {r['n_gold_coded']}; all {r['n_coded']:,}\nrecall {r['recall']:.2f}, AUC {r['auc']:.2f}"
+                ax.text(1.02, yi, text, fontsize=5, va="center", transform=ax.get_yaxis_transform())
             ax.set_xlim(0, 1)
             ax.set_yticks(y, labels=[f"{r.event_type}\n~ {r.criterion}" for r in part.itertuples()], fontsize=5.5)
             ax.set_title(labels.get(collection, collection), fontsize=7)
-            ax.set_xlabel("share of UCDP-coded events given the type")
+            ax.set_xlabel("share of UCDP-coded sampled events given the type")
         axes[0][0].legend(fontsize=5.5, loc="lower right", frameon=False)
         fig.suptitle(
-            f"The classifier against UCDP's coders (unsealed events): filled, predicted; hollow, the gold sample's "
-            f"annotators on the same headlines; {level:.0%} Wilson intervals",
+            "The classifier against UCDP's coders, on the design's random sample of unsealed events: of the\n"
+            "events UCDP coded, the share the annotators (hollow) and the cross-fitted classifier (filled) gave\n"
+            f"the type; {level:.0%} Wilson intervals; grey: under {MIN_GOLD_CODED} coded sampled events. At the right: "
+            "sampled and\nall coded events, the whole collection's recall and AUC",
             fontsize=6.5,
         )
         return fig
 
 
+#: The ratio axis of the coefficient plots: an interval past it is cut at the edge and marked.
+CLIP = (0.2, 5.0)
 _NICE_RATIOS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20, 50)

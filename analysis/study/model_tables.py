@@ -30,9 +30,12 @@ _COLUMNS = [
 def term_name(term: str, *, level_label=str) -> str:
     """Name a model term for readers.
 
-    >>> term_name("C(year)[T.2016]"), term_name("log_deaths_sides"), term_name("fr_clash")
-    ('year: 2016', 'log deaths sides', 'first report: clash')
+    >>> term_name("C(year)[T.2016]"), term_name("log_deaths_sides"), term_name("fr_clash:same_day")
+    ('year: 2016', 'log deaths sides', 'first report: clash (day 0)')
     """
+    for suffix, when in ((":same_day", " (day 0)"), (":later", " (after day 0)")):
+        if term.endswith(suffix):
+            return term_name(term.removesuffix(suffix), level_label=level_label) + when
     if term.startswith("C("):
         var = term[2:].split(",")[0].split(")")[0]
         level = term[term.index("[T.") + 3 : -1] if "[T." in term else term
@@ -77,7 +80,8 @@ def model_fit(fits: pd.DataFrame) -> pd.DataFrame:
     if fits.empty:
         return pd.DataFrame(columns=["model", "spec", "estimator", "n_obs", "n_rows", "n_clusters", "n_gold"])
     references = fits["model"].map(REFERENCES)
-    return fits.assign(std_errors="cluster-robust, by text group", references=references).reset_index(drop=True)
+    errors = fits["model"].map(lambda m: "by text group" if m == "credibility" else "by shared text or report")
+    return fits.assign(std_errors="cluster-robust, " + errors, references=references).reset_index(drop=True)
 
 
 def measurement_error(corrected: pd.DataFrame, naive: pd.DataFrame) -> pd.DataFrame:

@@ -1,13 +1,13 @@
 """Event-level models of reporting: how many sources an event draws, how soon it is first reported, what is believed.
 
 Studies of conflict reporting model reporting at the level of the event (Weidmann, AJPS 2016;
-Baum and Zhukov, JPR 2015; Croicu and Eck 2022): the number of sources and the time to the
-first report, against what happened, where and when. Every covariate here is measured
-before the outcome or independently of it:
+Baum and Zhukov, JPR 2015): the number of sources and the time to the first report, against
+what happened, where and when. No covariate is read from text that includes the outcome:
 
 - ``coded``: UCDP's own coding of the event (type of violence; deaths of the sides, of
-  civilians and unknown), which its coders took from the full sources, not from the
-  headlines the outcome counts;
+  civilians and unknown), which its coders took from the full sources; not from the
+  headlines the outcome counts, but not independent of the sources either (a toll compiled
+  from more sources may be counted more fully);
 - ``first_report``: the types the classifier reads in the event's first report alone
   (:mod:`analysis.model.first_reports`), with that headline's length as a control, corrected
   for the classifier's errors by design-based supervised learning on the first-report gold
@@ -15,19 +15,21 @@ before the outcome or independently of it:
 
 Both specifications hold year and governorate effects (governorates with few events pooled
 per country, so the country is absorbed) and whether the place is a provincial capital.
-Errors are clustered on the text group: events whose documents share their reports share
-their outcome, and nothing else ties events as closely.
+Errors are clustered on the events that share a text or any one report
+(:func:`report_clusters`): events cited by the same articles share their outcome.
 
-- :func:`sources_models`: the source reports beyond the first, ``n - 1``, by Poisson
+- :func:`event_models`, the sources model: the source reports beyond the first, ``n - 1``, by Poisson
   pseudo-maximum likelihood (a model of the mean, consistent whatever the dispersion). GED
   codes an event only from a source, so every event has one: the first source is what makes
   the event exist, ``n - 1`` counts the rest, and its zeros are real. A zero-truncated model
   of ``n`` would describe a latent count no event can have.
-- :func:`first_report_models`: the day of the first dated report, as a discrete-time hazard
-  (complementary log-log on event-days up to ``report.hazard_max_days``, a baseline per
-  day band): exp(coefficient) is a hazard ratio under grouped-time proportional hazards.
-  Two thirds of events are first reported on their own day, which a continuous-time Cox
-  model can handle only as ties.
+- :func:`event_models`, the first-report model: the day of the earliest dated report UCDP
+  cited, as a discrete-time hazard (complementary log-log on event-days up to
+  ``report.hazard_max_days``, a baseline per day band): exp(coefficient) is a hazard ratio.
+  Each covariate has one ratio for the event's own day and one for the days after it,
+  because a single ratio would average effects of opposite sign (proportional hazards does
+  not hold across day 0). Two thirds of events are first reported on their own day, which a
+  continuous-time Cox model can handle only as ties.
 - :func:`credibility_model`: FA-KES articles, credible or not (logit), against outlet group
   and the articles' gold types (every FA-KES text group has gold).
 """
@@ -41,6 +43,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import patsy
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from analysis.study import dsl
 
@@ -53,7 +57,7 @@ VIOLENCE = {1: "state_based", 2: "non_state", 3: "one_sided"}
 #: Day bands of the discrete-time baseline hazard: a band starts at each of these days.
 DAY_BANDS = (0, 1, 2, 3, 7, 14)
 CONTROLS = "C(year) + C(governorate) + capital"
-CODED = "C(violence, Treatment('state_based')) + log_deaths_sides + log_deaths_civilians + log_deaths_unknown"
+CODED = "violence_non_state + violence_one_sided + log_deaths_sides + log_deaths_civilians + log_deaths_unknown"
 #: What each model's table names as its reference categories.
 REFERENCES = {
     "sources": "state-based violence; the first year; the first governorate (alphabetical)",
@@ -84,6 +88,7 @@ def event_table(
     types: list[str],
     capitals: dict[str, list[str]],
     min_governorate: int,
+    reports: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per eligible event with the models' variables.
 
@@ -101,15 +106,20 @@ def event_table(
         Country -> its provincial capitals (``report.provincial_capitals``).
     min_governorate : int
         Governorates with fewer events are pooled as ``<country>: other``.
+    reports : DataFrame, optional
+        The events' reports, for the error clusters (:func:`report_clusters`); without them,
+        the text group.
 
     Returns
     -------
     DataFrame
         ``doc_id``, ``collection``, ``text_group``, ``n_sources``, ``extra_sources``,
-        ``first_lag_days``, ``year``, ``governorate``, ``capital`` (0/1), ``violence``,
+        ``first_lag_days``, ``year``, ``governorate``, ``capital`` (0/1), ``violence`` and its
+        indicators ``violence_non_state`` and ``violence_one_sided`` (against state-based),
         ``log_deaths_sides``, ``log_deaths_civilians``, ``log_deaths_unknown`` (log1p of each
         count; unknown: UCDP's best estimate less the others, at least 0),
-        ``log_headline_chars`` and ``fr_<type>`` (0/1, the first report's predicted types).
+        ``log_headline_chars``, ``fr_<type>`` (0/1, the first report's predicted types) and
+        ``cluster`` (the events whose errors are clustered together).
     """
     keys = {country: {place_key(c) for c in names} for country, names in capitals.items()}
     first = first.set_index("doc_id").reindex(events["doc_id"])
@@ -133,6 +143,10 @@ def event_table(
                 for loc, country in zip(events["location"], events["country"], strict=True)
             ],
             "violence": events["violence_type"].map(VIOLENCE).fillna("unknown").to_numpy(),
+            # 0/1 against state-based violence (and the few events UCDP left uncoded), so that a
+            # type's hazard ratio can differ between day 0 and later without a collinear dummy
+            "violence_non_state": (events["violence_type"] == 2).fillna(False).astype(int).to_numpy(),
+            "violence_one_sided": (events["violence_type"] == 3).fillna(False).astype(int).to_numpy(),
             "log_deaths_sides": np.log1p(side).to_numpy(),
             "log_deaths_civilians": np.log1p(civilians).to_numpy(),
             "log_deaths_unknown": np.log1p(unknown).to_numpy(),
@@ -140,9 +154,52 @@ def event_table(
         }
     )
     out["extra_sources"] = out["n_sources"] - 1
+    out["cluster"] = report_clusters(events, reports).to_numpy() if reports is not None else out["text_group"]
     for t in types:
         out[f"fr_{t}"] = first[t].fillna(False).astype(int).to_numpy()
     return out
+
+
+def report_clusters(events: pd.DataFrame, reports: pd.DataFrame) -> pd.Series:
+    """Cluster events that share their text or any identical report (same outlet, date and headline).
+
+    Events share their errors where they share their sources: a text group shares every
+    headline, and one report cited by two events in different text groups ties them too. The
+    clusters are the connected components of that graph.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``doc_id`` and ``text_group``.
+    reports : DataFrame
+        ``doc_id``, ``outlet``, ``published`` and ``headline`` of their reports.
+
+    Returns
+    -------
+    Series
+        The cluster (an integer) of each event, indexed like ``events``.
+    """
+    position = pd.Series(np.arange(len(events)), index=events["doc_id"].to_numpy())
+    cited = reports[reports["doc_id"].isin(position.index)]
+    keys = [
+        events["text_group"].astype(str).to_numpy(),
+        np.array(
+            ["|".join(map(str, r)) for r in cited[["outlet", "published", "headline"]].itertuples(index=False)],
+            dtype=object,
+        ),
+    ]
+    nodes = [position.to_numpy(), position[cited["doc_id"]].to_numpy()]
+    rows, cols = [], []
+    for key, node in zip(keys, nodes, strict=True):
+        first = pd.Series(node).groupby(pd.Series(key)).transform("first").to_numpy()  # link each to its group's first
+        rows.append(node)
+        cols.append(first)
+    graph = sparse.coo_matrix(
+        (np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(events), len(events)),
+    )
+    _, labels = connected_components(graph, directed=False)
+    return pd.Series(labels, index=events.index)
 
 
 def person_days(table: pd.DataFrame, *, max_days: int) -> pd.DataFrame:
@@ -155,7 +212,7 @@ def person_days(table: pd.DataFrame, *, max_days: int) -> pd.DataFrame:
     -------
     DataFrame
         ``table``'s columns repeated per day, plus ``day``, ``band`` (the baseline's day band,
-        as text) and ``y``.
+        as text), ``same_day`` and ``later`` (0/1: day 0, or after it) and ``y``.
     """
     dated = table.dropna(subset=["first_lag_days"]).reset_index(drop=True)
     lag = dated["first_lag_days"].astype(int).to_numpy()
@@ -166,6 +223,8 @@ def person_days(table: pd.DataFrame, *, max_days: int) -> pd.DataFrame:
     out["day"] = day
     out["y"] = ((day == lag[rows]) & (lag[rows] <= max_days)).astype(int)
     out["band"] = day_band(day, max_days=max_days)
+    out["same_day"] = (day == 0).astype(int)  # the covariates' hazard ratios on the event's day and after it
+    out["later"] = 1 - out["same_day"]
     return out
 
 
@@ -277,9 +336,11 @@ def event_models(
         for model, (data, outcome, link, estimator) in outcomes.items():
             if data.empty:
                 continue
-            base = "C(band) + " if model == "first_report" else ""
-            formula = f"{outcome} ~ {base}{terms} + {CONTROLS}"
-            kw = {"link": link, "cluster": "text_group", "level": level}
+            rhs = terms
+            if model == "first_report":  # proportional hazards would not hold: day 0 and later apart
+                rhs = "C(band) + " + " + ".join(f"{t}:same_day + {t}:later" for t in terms.split(" + "))
+            formula = f"{outcome} ~ {rhs} + {CONTROLS}"
+            kw = {"link": link, "cluster": "cluster", "level": level}
             coef, info = fit_glm(data, formula, gold=sample, replace=replace, **kw)
             tables[model].append(coef.assign(model=model, spec=spec))
             fits.append(

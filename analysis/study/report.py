@@ -141,7 +141,7 @@ def study_tables(
     event_reports = reports[reports["collection"].isin(events)]
     built = _models(population, articles, first, sampled, event_reports, params=params, events=events)
     built["convergent_validity"] = validity.convergent_validity(
-        population[population["collection"].isin(events)], gold, level=level
+        population[population["collection"].isin(events)], sampled, level=level
     )
     built["lag_by_outlet"] = analyses.lag_by_outlet(event_reports, min_reports=params.lag_min_reports)
     built["lag_by_type"] = analyses.lag_by_type(event_reports, labelled)
@@ -213,6 +213,7 @@ def _models(
         types=types,
         capitals=capitals,
         min_governorate=params.governorate_min_events,
+        reports=reports,
     )
     fitted, fits, naive = regressions.event_models(
         table,

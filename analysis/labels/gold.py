@@ -304,7 +304,7 @@ def gold_counts(gold: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def first_report_gold(labels: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFrame:
+def first_report_gold(labels: pd.DataFrame, sample: pd.DataFrame, *, which: str = "adjudicated") -> pd.DataFrame:
     """Build the first-report round's gold: each drawn event's adjudicated types and inclusion probability.
 
     Parameters
@@ -313,6 +313,9 @@ def first_report_gold(labels: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFram
         The round's annotation rows (:func:`read_annotations` of ``labels_first_reports.csv``).
     sample : DataFrame
         Its draw (``sample_first_reports.csv``): ``doc_id``, ``collection``, ``inclusion_probability``.
+    which : str
+        The pass taken as gold: ``adjudicated``, or one annotator's (``a``, ``b``), a check of
+        how far the adjudication moves the models (``report.first_report_pass``).
 
     Raises
     ------
@@ -325,14 +328,14 @@ def first_report_gold(labels: pd.DataFrame, sample: pd.DataFrame) -> pd.DataFram
         ``doc_id``, ``collection``, ``inclusion_probability`` and one boolean column per type,
         sorted by ``doc_id``.
     """
-    adjudicated = labels[labels["pass"] == "adjudicated"].set_index("doc_id")["labels"]
+    adjudicated = labels[labels["pass"] == which].set_index("doc_id")["labels"]
     drawn = sample.set_index("doc_id")
     stray = adjudicated.index.difference(drawn.index)
     if len(stray):
         raise DataError(f"labels_first_reports.csv: {stray[0]} is not in sample_first_reports.csv")
     missing = drawn.index.difference(adjudicated.index)
     if len(missing):
-        raise DataError(f"labels_first_reports.csv: {missing[0]} was drawn but has no adjudicated labels")
+        raise DataError(f"labels_first_reports.csv: {missing[0]} was drawn but has no {which} labels")
     out = drawn[["collection"]].assign(inclusion_probability=drawn["inclusion_probability"].astype(float))
     out = out.join(label_matrix(adjudicated))
     return out.rename_axis("doc_id").reset_index().sort_values("doc_id", ignore_index=True)

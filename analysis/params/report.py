@@ -65,6 +65,7 @@ class ReportParams:
     governorate_min_events: int
     dsl_min_gold_positives: int
     exclude_outlets: tuple[str, ...]
+    first_report_pass: str
 
     def __post_init__(self) -> None:
         check(0.5 < self.ci_level < 1, "report.ci_level", f"must be in (0.5, 1), got {self.ci_level}")
@@ -99,6 +100,11 @@ class ReportParams:
         check(self.hazard_max_days >= 14, "report.hazard_max_days", "must be >= 14 (the last day band starts at 14)")
         check(self.governorate_min_events >= 1, "report.governorate_min_events", "must be >= 1")
         check(self.dsl_min_gold_positives >= 1, "report.dsl_min_gold_positives", "must be >= 1")
+        check(
+            self.first_report_pass in ("adjudicated", "a", "b"),
+            "report.first_report_pass",
+            f"must be adjudicated, a or b, got {self.first_report_pass!r}",
+        )
 
     def key_date_pairs(self, collection: str) -> list[tuple[str, str]]:
         """Return ``(date, label)`` pairs of one collection's key dates (none if it has none)."""

@@ -44,6 +44,8 @@ VARIANTS = (
             "report.credibility_reference_group": "syrian_state",
         },
     ),
+    ("first_report_pass_a", "the first-report round's gold: annotator a's pass", {"report.first_report_pass": "a"}),
+    ("first_report_pass_b", "the first-report round's gold: annotator b's pass", {"report.first_report_pass": "b"}),
     ("crossfit_3_folds", "three cross-fitting folds, not two", {"crossfit.folds": 3}),
     ("threshold_grid_005", "decision thresholds tuned on a 0.05 grid, not 0.01", {"train.threshold_step": 0.05}),
     ("dedupe_090", "near-duplicates at estimated Jaccard 0.90, not 0.80", {"clean.dedupe.threshold": 0.9}),

@@ -41,7 +41,8 @@ def main() -> None:
         if study
         else firsts[["doc_id"]].assign(collection="", inclusion_probability=1.0)
     )
-    write_parquet(paths.FIRST_REPORT_GOLD, gold.first_report_gold(firsts, sample))
+    which = load_params("report").first_report_pass
+    write_parquet(paths.FIRST_REPORT_GOLD, gold.first_report_gold(firsts, sample, which=which))
     caption = "Agreement between two independent passes on the first reports' headlines."
     write_table(paths.FIRST_REPORT_AGREEMENT, gold.annotation_agreement(firsts), caption=caption, float_format="{:.3f}")
 

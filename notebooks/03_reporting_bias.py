@@ -80,10 +80,10 @@ show(paths.FIG_CREDIBILITY_PROFILE)
 show(paths.FIG_COEF_CREDIBILITY)
 
 # %% [markdown]
-# ## 4. How fast are events reported?
+# ## 4. How soon is a reported event first reported?
 #
-# Days from the UCDP event to each source report, by outlet; then a Cox model of the time to
-# the first report (hazard ratio above 1: sooner).
+# Days from the UCDP event to each source report, by outlet; then a discrete-time hazard of the
+# day of the first report, with ratios for day 0 and after it (above 1: sooner).
 
 # %%
 show(paths.FIG_REPORTING_LAG)
@@ -91,15 +91,20 @@ show(paths.FIG_COEF_FIRST_REPORT)
 table(paths.LAG_BY_TYPE)
 
 # %% [markdown]
-# ## 5. Which events draw more sources?
+# ## 5. How many sources does an event draw?
 #
-# Mean sources by fatality band, per type and country; then a negative binomial model of
-# the reports beyond the first.
+# Mean sources by fatality band, per type read in the first report and country; then Poisson
+# pseudo-ML of the reports beyond the first, on UCDP's coding and on the first report's types
+# (corrected on the first-report gold round); then the instrument against UCDP's coders.
 
 # %%
 show(paths.FIG_SELECTION)
 show(paths.FIG_COEF_SOURCES)
 pd.read_csv(paths.MODEL_FIT.with_suffix(".csv"))
+
+# %%
+show(paths.FIG_CONVERGENT_VALIDITY)
+table(paths.CONVERGENT_VALIDITY)
 
 # %% [markdown]
 # ## 6. How does reporting change over time?

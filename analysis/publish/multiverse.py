@@ -75,8 +75,11 @@ def wait(*, poll_s: float = 20.0) -> None:
         time.sleep(poll_s)
 
 
-def records(states: list[dict]) -> pd.DataFrame:
+def records(states: list[dict], *, head: str | None = None) -> pd.DataFrame:
     """Return every finding of the baseline and of each variant from ``dvc exp show --json``.
+
+    ``head`` (a commit) names the baseline among several commits' states; a variant run on
+    more than one of them counts once, from the newest state that has its findings.
 
     Returns
     -------
@@ -88,7 +91,8 @@ def records(states: list[dict]) -> pd.DataFrame:
     described = {f"mv-{name}": (name, change) for name, change, _ in VARIANTS}
     rows = []
     for state in states:
-        found = [("baseline", "the study as committed", state.get("data"))] if state.get("rev") != "workspace" else []
+        is_base = state.get("rev") != "workspace" and (head is None or state.get("rev") == head)
+        found = [("baseline", "the study as committed", state.get("data"))] if is_base else []
         for exp_range in state.get("experiments") or []:
             newest = (exp_range.get("revs") or [{}])[0]
             name = exp_range.get("name") or newest.get("name")
@@ -111,9 +115,14 @@ def records(states: list[dict]) -> pd.DataFrame:
     return out.drop_duplicates(["variant", "finding"]).sort_values(["variant", "finding"], ignore_index=True)
 
 
-def collect() -> pd.DataFrame:
-    """Read ``dvc exp show --json`` and return :func:`records`."""
-    return records(json.loads(_dvc("exp", "show", "--json")))
+def collect(*, commits: int = 3) -> pd.DataFrame:
+    """Read ``dvc exp show --json`` over the last ``commits`` commits and return :func:`records` (HEAD the baseline).
+
+    A variant re-run after a fix that changes no other finding is then read beside those run
+    before it.
+    """
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True).stdout.strip()
+    return records(json.loads(_dvc("exp", "show", "--json", "-n", str(commits))), head=head)
 
 
 def timing(found: pd.DataFrame, queued: str) -> pd.DataFrame:

@@ -135,7 +135,7 @@ def fit(
         for _ in range(max_iter):
             scores, _, plain = moments(beta, correct=correct)
             total = scores.sum(axis=0)
-            step = np.linalg.solve(plain, total)
+            step = np.linalg.lstsq(plain, total, rcond=None)[0]  # a collinear design still steps (minimum norm)
             for _ in range(30):
                 trial = moments(beta + step, correct=correct)[0].sum(axis=0)
                 if np.linalg.norm(trial) <= np.linalg.norm(total) or np.max(np.abs(step)) < tol:

@@ -179,7 +179,7 @@ def study_numbers(built: dict[str, pd.DataFrame]) -> dict[str, object]:
             out[f"{r['model']}_{r['spec']}_{col}"] = int(r[col])
     for _, r in built["convergent_validity"].iterrows():
         key = f"validity_{r['collection']}_{r['event_type']}_{term_slug(r['criterion'])}"
-        for col in ("share_coded", "share_predicted", "recall", "precision", "auc", "gold_mention"):
+        for col in ("share_coded", "share_predicted", "recall", "precision", "auc", "gold_mention", "sample_recall"):
             out[f"{key}_{col}"] = float(r[col])
         out[f"{key}_n_gold_coded"] = int(r["n_gold_coded"])
     for name in ("outlet_tests", "credibility_tests"):

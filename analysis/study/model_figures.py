@@ -196,7 +196,7 @@ def convergent_validity(table: pd.DataFrame, *, labels: dict[str, str], level: f
             ax.set_xlim(0, 1)
             ax.set_yticks(y, labels=[f"{r.event_type}\n~ {r.criterion}" for r in part.itertuples()], fontsize=5.5)
             ax.set_title(labels.get(collection, collection), fontsize=7)
-            ax.set_xlabel("share of UCDP-coded sampled events given the type")
+        fig.supxlabel("share of the UCDP-coded sampled events given the type", fontsize=7)
         axes[0][0].legend(fontsize=5.5, loc="lower right", frameon=False)
         fig.suptitle(
             "The classifier against UCDP's coders, on the design's random sample of unsealed events: of the\n"

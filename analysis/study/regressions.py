@@ -288,6 +288,12 @@ def fit_glm(
         weight = np.where(sampled, 1 / data["doc_id"].map(g["inclusion_probability"]).fillna(1).to_numpy(), 0.0)
         kwargs = {"X_gold": X_gold.to_numpy(), "weight": weight}
         n_gold = int(data.loc[sampled, "doc_id"].nunique())
+    # a term no row takes (an interaction the data never reach, in a subset) cannot be estimated: left out
+    used = (X.to_numpy() != 0).any(axis=0) | (kwargs["X_gold"] != 0).any(axis=0) if kwargs else X.to_numpy().any(axis=0)
+    if not used.all():
+        log.info("left out of %s: %s (no row takes them)", formula.split("~")[0].strip(), list(X.columns[~used]))
+        X = X.loc[:, used]
+        kwargs = {**kwargs, "X_gold": kwargs["X_gold"][:, used]} if kwargs else kwargs
     beta, cov = dsl.fit(link, y.iloc[:, 0].to_numpy(), X.to_numpy(), clusters=data[cluster].to_numpy(), **kwargs)
     table = dsl.coefficient_table(beta, cov, list(X.columns), level=level, exponentiate=False)
     for col, src in (

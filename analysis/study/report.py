@@ -46,10 +46,10 @@ CAPTIONS = {
     "selection_by_type": "Sources per unsealed {events} event by country, fatality band and the type predicted from "
     "its first report alone ({level} t).",
     "model_sources": "Source reports beyond the first per unsealed {events} event: Poisson pseudo-ML on n - 1, "
-    "incidence-rate ratios ({level}; errors clustered by text group). Specs: coded (UCDP's coding), first_report "
-    "(the first report's predicted types, corrected on the first-report gold round).",
+    "incidence-rate ratios ({level}; errors clustered on shared texts or reports). Specs: coded (UCDP's coding), "
+    "first_report (the first report's predicted types, corrected on the first-report gold round).",
     "model_first_report": "Day of the first dated report of unsealed {events} events: discrete-time cloglog, hazard "
-    "ratios ({level}; errors clustered by text group).",
+    "ratios on day 0 and after it ({level}; errors clustered on shared texts or reports).",
     "model_credibility": "Credibility of {articles} articles: logit on outlet group and gold types, odds ratios "
     "({level}; errors clustered by text group).",
     "model_fit": "Event-level models: estimator, events, rows, clusters, gold units, errors, reference categories.",
@@ -336,7 +336,7 @@ _COEFFICIENT_PLOTS = (
     (
         "model_sources",
         "Source reports beyond the first per unsealed {events} event\n"
-        "(Poisson pseudo-ML; {sizes}). Errors clustered by text group.\n"
+        "(Poisson pseudo-ML; {sizes}). Errors clustered on shared texts or reports.\n"
         "References: state-based violence, first year, first governorate; year and governorate effects\n"
         "not drawn. first report: types read in the first report alone, corrected on its gold round",
         "incidence-rate ratio ({level} interval, log scale)",
@@ -344,9 +344,10 @@ _COEFFICIENT_PLOTS = (
     (
         "model_first_report",
         "Hazard of the first dated report of unsealed {events} events, days 0-{days}\n"
-        "(discrete-time cloglog; {sizes}). Above 1: sooner. Errors clustered by text group.\n"
-        "References: state-based violence, first year, first governorate, day 0; year, governorate\n"
-        "and day-band effects not drawn. first report: types read in the first report alone, corrected",
+        "(discrete-time cloglog; {sizes}). Above 1: sooner; each term on day 0 and after it.\n"
+        "Errors clustered on shared texts or reports. References: state-based violence, first year,\n"
+        "first governorate, day 0; year, governorate and day-band effects not drawn. first report:\n"
+        "types read in the first report alone, corrected on its gold round",
         "hazard ratio ({level} interval, log scale)",
     ),
     (

@@ -100,6 +100,7 @@ def test_an_encoder_model_file_round_trips_byte_stably(fitted, tmp_path):
     persist.save(tmp_path / "a", fitted)
     persist.save(tmp_path / "b", fitted)
     assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
+    assert persist.codebook_of(tmp_path / "a")["event_types"] == list(fitted.event_types)  # pinnable elsewhere
     loaded = persist.load(tmp_path / "a")
     texts = pd.Series(["Warplanes struck the far district", "Officials met"])
     pd.testing.assert_frame_equal(loaded.predict_proba(texts), fitted.predict_proba(texts))

@@ -11,7 +11,7 @@ the archive: array files renamed in order of first reference, entries sorted,
 timestamps fixed. :func:`load` refuses any type outside an explicit allowlist.
 
 Every model file records the codebook it was trained under (:func:`save`; a ``codebook.json``
-entry of the skops archive, a ``codebook`` key of the safetensors metadata), so that a model
+entry of the skops archive, a ``codebook`` key inside the safetensors ``analysis`` metadata), so that a model
 file pinned by another project can be checked before use (:func:`codebook_of`).
 
 Importing ``skops.io`` normally imports every scikit-learn module to list its estimators
@@ -154,7 +154,9 @@ def save(path: Path, obj: Any) -> None:
         from safetensors.torch import save as save_tensors
 
         tensors, metadata = obj.state()
-        metadata = {**metadata, CODEBOOK_KEY: codebook_record()}
+        # one metadata key: safetensors writes several in no fixed order, and the bytes must not vary
+        analysis = {**json.loads(metadata["analysis"]), CODEBOOK_KEY: json.loads(codebook_record())}
+        metadata = {**metadata, "analysis": json.dumps(analysis, sort_keys=True)}
         data = save_tensors(tensors, metadata=metadata)  # tensors in name order: the bytes follow the values
     else:
         data = dumps(obj, extra={CODEBOOK_ENTRY: codebook_record().encode("utf-8")})
@@ -230,7 +232,8 @@ def codebook_of(path: Path) -> dict:
                 record = zf.read(CODEBOOK_ENTRY) if CODEBOOK_ENTRY in zf.namelist() else None
         else:  # safetensors: 8 bytes of header length, then a JSON header
             header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
-            record = (header.get("__metadata__") or {}).get(CODEBOOK_KEY)
+            found = json.loads((header.get("__metadata__") or {}).get("analysis") or "{}").get(CODEBOOK_KEY)
+            record = json.dumps(found) if found is not None else None
     except (zipfile.BadZipFile, ValueError, AttributeError) as exc:
         raise DataError(f"{path}: neither a skops nor a safetensors model file ({exc})") from None
     if record is None:

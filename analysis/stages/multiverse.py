@@ -13,8 +13,9 @@ CURVE = (
     "sources_coded_log_deaths_sides",
     "sources_coded_violence_one_sided",
     "sources_first_report_fr_civilian_harm",
-    "first_report_coded_log_deaths_civilians",
-    "first_report_coded_violence_non_state",
+    "first_report_coded_log_deaths_civilians_same_day",
+    "first_report_coded_violence_non_state_same_day",
+    "first_report_first_report_fr_airstrike_later",
     "share_ucdp_syria_clash",
 )
 

@@ -13,12 +13,12 @@ from analysis.corpus import articles, build, partitions, readers, scale
 from analysis.corpus.collections import read_collection
 from analysis.io import sha256_file, write_parquet, write_parquet_chunks
 from analysis.model import predict
-from analysis.params import KIND_COLUMNS, EngineParams, load_params
+from analysis.params import KIND_COLUMNS, KIND_OPTIONAL_COLUMNS, EngineParams, load_params
 from analysis.study import inputs
 
 ACQUIRE = load_params("acquire")
 SPECS = {spec.name: spec for spec in ACQUIRE.collections}
-UCDP_COLUMNS = list(KIND_COLUMNS["event_reports"])
+UCDP_COLUMNS = [*KIND_COLUMNS["event_reports"], *KIND_OPTIONAL_COLUMNS["event_reports"]]  # UCDP's coding too
 
 
 def _clean_and_predict(raw_dir: Path, out: Path, *, name: str, chunk_rows: int) -> None:

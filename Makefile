@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-conflibert clean-venv
+.PHONY: multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-onnx benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,10 @@ benchmark-scale: install ## clean + predict at 100k and 1M documents with both e
 
 benchmark-classify: install ## classify throughput on headline-length texts, per model family (needs dvc repro first)
 	python benchmarks/bench_classify.py
+
+benchmark-onnx: install-embeddings ## encoder inference: PyTorch against ONNX Runtime fp32 and int8 (needs dvc repro first)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,embeddings,onnx]"
+	$(BIN)/python benchmarks/bench_onnx.py
 
 benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	cd benchmarks && dvc repro

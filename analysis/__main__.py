@@ -385,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     planned.add_argument("--force", action="store_true", help="overwrite an existing output file")
     planned.set_defaults(func=_plan_annotation)
     cli_annotate.add_parser(sub)
+    cli_annotate.add_active_parser(sub)
     return parser
 
 

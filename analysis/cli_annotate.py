@@ -162,3 +162,58 @@ def _import(args: argparse.Namespace) -> None:
     log.info("wrote %d rows (%d documents) to %s", len(rows), len(sample), output)
     if output.resolve().parent != paths.OWN_ANNOTATIONS.resolve():
         log.warning("the gold stage reads only %s/*.csv: move %s there to use the round", paths.OWN_ANNOTATIONS, output)
+
+
+def add_active_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``sample-active``: an active-learning round where the saved model is least sure."""
+    active = sub.add_parser(
+        "sample-active",
+        help="draw an active-learning round: the documents the saved model is least sure of (ids and margins only)",
+        description="Draw, per collection, the eligible documents outside every earlier round whose predicted "
+        "probability lies nearest a type's threshold (analysis/labels/active.py). Run dvc repro first: the draw "
+        "reads the saved model's thresholds and data/processed/predictions.parquet.",
+    )
+    active.add_argument("-o", "--output", required=True, help="the new sample file (never an existing one)")
+    active.add_argument(
+        "--stratum", required=True, help="stratum name of the round (list it in gold.train_only_strata)"
+    )
+    active.add_argument("--per-collection", nargs="+", required=True, metavar="NAME=N", help="documents per collection")
+    active.add_argument("--texts", default=None, help="also write the texts to annotate here (outside the repo)")
+    active.set_defaults(func=_sample_active)
+
+
+def _sample_active(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis.documents import ELIGIBILITY_COLUMNS
+    from analysis.io import write_csv
+    from analysis.labels.active import draw_uncertain
+    from analysis.model import persist
+
+    out = Path(args.output)
+    if out.exists():
+        raise DataError(f"{args.output}: already exists (a committed sample is the record)")
+    counts = {}
+    for value in args.per_collection:
+        name, _, n = value.partition("=")
+        if not n.isdigit():
+            raise DataError(f"--per-collection: expected NAME=N, got {value!r}")
+        counts[name] = int(n)
+    columns = ["doc_id", "collection", "title", "text", "text_group", *ELIGIBILITY_COLUMNS]
+    documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
+    earlier = [paths.ANNOTATION_SAMPLE, *paths.ANNOTATION_SUPPLEMENTS, paths.ANNOTATION_FRESH_TEST]
+    earlier += [paths.ANNOTATION_FIRST_REPORT_SAMPLE, *(p for p in paths.ANNOTATION_ACTIVE_SAMPLES if p.exists())]
+    drawn_before = pd.concat([pd.read_csv(p, dtype=str, usecols=["doc_id"]) for p in earlier])
+    groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
+    thresholds = persist.load(paths.MODEL).thresholds
+    predictions = pd.read_parquet(paths.PREDICTIONS)
+    drawn = draw_uncertain(
+        documents, predictions, thresholds, exclude_groups=groups, per_collection=counts, stratum=args.stratum
+    )
+    write_csv(out, drawn)
+    log.info("wrote %d doc_ids to %s", len(drawn), out)
+    if args.texts:
+        texts = Path(args.texts).resolve()
+        if texts.is_relative_to(paths.ROOT):
+            raise DataError(f"--texts {args.texts}: inside the repository; texts are never committed")
+        write_csv(texts, documents[documents["doc_id"].isin(drawn["doc_id"])][["doc_id", "title", "text"]])

@@ -58,6 +58,12 @@ ANNOTATION_FRESH_TEST = ROOT / "annotations" / "sample_test.csv"
 #: The first-report round: events drawn uniformly per collection, the headline of their first report annotated.
 ANNOTATION_FIRST_REPORT_SAMPLE = ROOT / "annotations" / "sample_first_reports.csv"
 ANNOTATION_FIRST_REPORTS = ROOT / "annotations" / "labels_first_reports.csv"
+#: The active-learning rounds: documents drawn where the model was least sure (train only; not a probability sample).
+ANNOTATIONS_ACTIVE = ROOT / "annotations" / "labels_active.csv"
+ANNOTATION_ACTIVE_SAMPLES = (
+    ROOT / "annotations" / "sample_active_1.csv",
+    ROOT / "annotations" / "sample_active_2.csv",
+)
 
 # gold
 GOLD = PROCESSED / "gold.parquet"
@@ -183,6 +189,11 @@ REFIT_ON_DEV = CHECKS / "tables" / "refit_on_dev"
 ENCODER_STUDY_DEV = CHECKS / "tables" / "encoder_on_study_dev"
 FAMILY_ON_DEV = CHECKS / "tables" / "family_on_dev"
 FAMILY_ON_DEV_TYPES = CHECKS / "tables" / "family_on_dev_types"
+FAMILY_BY_TYPE = CHECKS / "tables" / "family_by_type"  # each family's out-of-fold scores per type (train + dev)
+FAMILY_CHOICE = CHECKS / "tables" / "family_choice"  # the rule's family per type
+FAMILY_OOF = CHECKS / "family_by_type_predictions.parquet"  # the out-of-fold probabilities behind them
+LEARNING_CURVE = CHECKS / "tables" / "learning_curve"  # dev scores against the gold rounds learnt from
+FIG_LEARNING_CURVE = CHECKS / "figures" / "learning_curve"
 CHECK_RECORDS = ROOT / "checks" / "records"  # committed records of dev experiments run with `dvc exp run`
 MULTIVERSE_RECORDS = CHECK_RECORDS / "multiverse.csv"  # every finding in every variant (`make multiverse`)
 MULTIVERSE_QUEUED = CHECK_RECORDS / "multiverse_queued.txt"  # when the variants were queued (UTC)
@@ -203,6 +214,7 @@ BENCHMARK_FAMILIES = BENCHMARK_DATA / "tables" / "benchmark_families"
 SCALE_WORK = DATA / "scale"  # synthetic corpora and engine outputs, <size>/...
 SCALE_TABLE = REPORTING / "scale" / "scale_benchmark"  # .csv/.md/.tex, read into the README
 REPRO_TIMING = REPORTING / "timing" / "repro_timing"  # .csv/.md/.tex, benchmarks/bench_repro.py
+ONNX_TIMING = REPORTING / "timing" / "onnx_inference"  # .csv/.md/.tex, benchmarks/bench_onnx.py
 OWN_STUDY_TIMING = REPORTING / "timing" / "own_study_timing"  # benchmarks/bench_own_study.py
 MANIFEST = REPORTING / "manifest.json"  # written by `python -m analysis manifest` after dvc repro
 

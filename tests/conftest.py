@@ -45,10 +45,11 @@ def gold_and_weak(corpus_tables):
     from analysis import paths
     from analysis.codebook import EVENT_TYPES
     from analysis.labels import combine, gold
+    from analysis.labels.actors import actors_to_json, load_actors
     from analysis.labels.functions import apply_lfs
 
     documents = corpus_tables[0]
-    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], documents)
+    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST, paths.ANNOTATIONS_ACTIVE], documents)
     gold_params = load_params("gold")
     table = gold.gold_table(
         labels,
@@ -60,9 +61,10 @@ def gold_and_weak(corpus_tables):
         test_strata=gold_params.test_strata,
     )
     eligible = documents_mod.eligible(documents)
-    votes = apply_lfs(documents_mod.document_input(eligible, articles=ARTICLES).set_axis(eligible["doc_id"]))
-    train = table[table["split"] == "train"].set_index("doc_id")
     weak_params = load_params("weak_label")
+    actors = load_actors([paths.ROOT / f for f in weak_params.actor_files])
+    votes = apply_lfs(documents_mod.document_input(eligible, articles=ARTICLES).set_axis(eligible["doc_id"]), actors)
+    train = table[table["split"] == "train"].set_index("doc_id")
     label_model = combine.fit_label_model(
         votes.loc[train.index],
         train[list(EVENT_TYPES)],
@@ -70,6 +72,7 @@ def gold_and_weak(corpus_tables):
         min_accuracy=weak_params.min_lf_accuracy,
         prior=train.loc[train["stratum"] == "random", list(EVENT_TYPES)],
     )
+    label_model["actors"] = actors_to_json(actors)
     weak = combine.apply_label_model(votes, label_model).rename_axis("doc_id").reset_index()
     return table, weak, label_model
 

@@ -157,6 +157,8 @@ def test_train_model_reports_the_labels_it_learned_from(spec):
         ("family", "transformer", "train.family: must be one of"),  # an unknown family
         ("encoder", {"name": "bert-large"}, "train.encoder.name"),  # an encoder that is not pinned
         ("encoder", {"threads": 0}, "train.encoder.threads"),  # no thread to run on
+        ("encoder", {"name": "conflibert", "path": "models/conflibert"}, "train.encoder.sha256"),  # own, unpinned
+        ("encoder", {"device": "tpu"}, "train.encoder.device"),  # no such device
     ],
 )
 def test_bad_family_settings_are_one_line_errors(key, value, message):
@@ -180,3 +182,36 @@ def test_a_distilled_model_refits_with_a_teacher_of_its_own(spec):
     assert labels["doc_id"].tolist() == train["doc_id"].tolist()
     refit = refit_model(model, train.iloc[2:].reset_index(drop=True))
     assert refit.thresholds == model.thresholds and refit.learned_types() == model.learned_types()
+
+
+def test_your_own_encoder_folder_is_used_when_its_sha256_matches(spec, tmp_path):
+    # bring your own encoder: the packaged MiniLM's folder named by path and sha256 fine-tunes as the packaged one
+    from analysis.io import sha256_file
+
+    packaged = encoder_dir("all-MiniLM-L6-v2")
+    digest = sha256_file(packaged / "model.safetensors")
+    own = dataclasses.replace(
+        spec, encoder=dataclasses.replace(spec.encoder, name="my-encoder", path=str(packaged), sha256=digest)
+    )
+    assert encoder.folder(own.encoder) == packaged.resolve()
+    train = _set("t", _rows(PLACES))
+    fitted = EncoderClassifier(own, seed=1).fit(train["text"], train, label_model=NO_RULES)
+    assert fitted.learned_types() == ["airstrike"]
+    wrong = dataclasses.replace(own.encoder, sha256="0" * 64)  # another file than the one named
+    with pytest.raises(DataError, match="sha256 is not train.encoder.sha256"):
+        encoder.folder(wrong)
+    with pytest.raises(DataError, match="no model.safetensors"):
+        encoder.folder(dataclasses.replace(own.encoder, path=str(tmp_path)))  # an empty folder
+
+
+def test_the_device_is_the_one_set_or_the_first_present(spec, monkeypatch):
+    import torch
+
+    # set explicitly: used as set
+    assert encoder.device(dataclasses.replace(spec.encoder, device="cpu")) == "cpu"
+    # auto: cuda first, then mps, then cpu
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert encoder.device(dataclasses.replace(spec.encoder, device="auto")) == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert encoder.device(dataclasses.replace(spec.encoder, device="auto")) == "cpu"

@@ -190,10 +190,27 @@ def test_project_annotations_are_complete_and_consistent():
 
 @pytest.mark.slow
 def test_project_annotations_are_valid_for_the_real_corpus(corpus_tables, gold_and_weak):
-    labels = gold.read_annotations([paths.ANNOTATIONS, paths.ANNOTATIONS_TEST], corpus_tables[0])
-    assert labels["doc_id"].nunique() == 1871 + 792
+    labels = gold.read_annotations(
+        [paths.ANNOTATIONS, paths.ANNOTATIONS_TEST, paths.ANNOTATIONS_ACTIVE], corpus_tables[0]
+    )
+    assert labels["doc_id"].nunique() == 1871 + 792 + 1000
     table = gold_and_weak[0]
     # the test split is the fresh test set, exactly; round 1 and the supplement are in train and dev
     assert set(table.loc[table["split"] == "test", "stratum"]) == {"fresh_test"}
     assert (table["split"] == "test").sum() == 792
     assert set(table.loc[table["stratum"] != "fresh_test", "split"]) == {"train", "dev"}
+    assert set(table.loc[table["stratum"].str.startswith("active_"), "split"]) == {"train"}  # never dev or test
+
+
+def test_active_rounds_are_complete_frozen_and_train_only():
+    # two rounds of 500, each document with passes a, b and adjudicated, its stratum that of its sample file
+    labels = pd.read_csv(paths.ANNOTATIONS_ACTIVE, dtype=str, keep_default_na=False)
+    samples = pd.concat([pd.read_csv(p, dtype=str) for p in paths.ANNOTATION_ACTIVE_SAMPLES])
+    assert labels.groupby("pass")["doc_id"].apply(set).map(len).to_dict() == {"a": 1000, "adjudicated": 1000, "b": 1000}
+    assert set(labels["doc_id"]) == set(samples["doc_id"]) and samples["doc_id"].is_unique
+    assert (labels["stratum"] == labels["doc_id"].map(samples.set_index("doc_id")["stratum"])).all()
+    assert set(samples["stratum"]) <= set(load_params("gold").train_only_strata)
+    # no earlier round's document was drawn again
+    earlier = [paths.ANNOTATION_SAMPLE, *paths.ANNOTATION_SUPPLEMENTS, paths.ANNOTATION_FRESH_TEST]
+    assert not set(samples["doc_id"]) & set(pd.concat(pd.read_csv(p, dtype=str) for p in earlier)["doc_id"])
+    assert not labels.columns.str.contains("text").any()

@@ -32,7 +32,7 @@ class StackedClassifier(EventClassifier):
 
     def fit(self, texts, labels, *, sample_weight=None, label_model=None, learn=None) -> StackedClassifier:
         """Fit the n-gram features on ``texts``, then the per-type models with the embeddings beside them."""
-        self.features_, x = fit_features(self.spec, texts)
+        self.features_, x = fit_features(self.spec, texts, actors=(label_model or {}).get("actors"))
         x = stack_embeddings(x, sentence_embeddings(texts, encoder=self.encoder), self.weight)
         return self.fit_matrix(x, labels, sample_weight=sample_weight, label_model=label_model, learn=learn)
 

@@ -51,6 +51,10 @@ SUPPLEMENT_STRATUM = "supplement_territory"
 FRESH_TEST_STRATUM = "fresh_test"
 #: The first-report round: events drawn uniformly per collection, their first report's headline annotated.
 FIRST_REPORT_STRATUM = "first_report_random"
+#: The active-learning rounds (:mod:`analysis.labels.active`): chosen by the model of the day, so no
+#: inclusion probability exists; train only (``gold.train_only_strata``).
+ACTIVE_STRATA = ("active_1", "active_2")
+MODEL_CHOSEN = "model"  # the "cue" of a stratum the model chose: its draw is ``model:uncertainty``
 
 
 def eligible_for_annotation(documents: pd.DataFrame) -> pd.DataFrame:
@@ -255,6 +259,7 @@ DRAWS = (
     ("enriched_siege", "siege", False, False),
     (SUPPLEMENT_STRATUM, "territory", True, False),
     (FRESH_TEST_STRATUM, None, True, False),
+    *((stratum, MODEL_CHOSEN, True, False) for stratum in ACTIVE_STRATA),
 )
 
 
@@ -282,6 +287,15 @@ def inclusion_probabilities(documents: pd.DataFrame, gold: pd.DataFrame) -> pd.D
     for stratum, cue, per_collection, census in (*DRAWS, *((s, None, True, False) for s in later)):
         drawn = gold[gold["stratum"] == stratum]
         if drawn.empty:
+            continue
+        if cue == MODEL_CHOSEN:  # not a probability sample: no frame, no inclusion probability
+            nan = float("nan")
+            parts.append(
+                drawn[["doc_id", "collection", "stratum"]].assign(
+                    draw="model:uncertainty", n_frame_units=nan, inclusion_probability=nan
+                )
+            )
+            earlier |= set(drawn["text_group"])
             continue
         frame = pool[~pool["text_group"].isin(earlier) | pool["text_group"].isin(drawn["text_group"])]
         if cue is not None:

@@ -88,9 +88,9 @@ def fit_label_model(
             model["log_prior_odds"][t] = round(float(np.log(p / (1 - p))), 6)
             y = gold[t].to_numpy().astype(bool)
             ratios = {}
-            for name in _lfs_of(t):
-                v = votes[name].to_numpy()
-                values = (POS, ABSTAIN) if name.endswith(("_cue", "_paraphrase")) else (NEG, ABSTAIN)
+            for lf in _lfs_of(t):
+                name, v = lf.name, votes[lf.name].to_numpy()
+                values = (lf.polarity, ABSTAIN)
                 ratios[name] = {
                     str(value): round(
                         float(
@@ -105,9 +105,9 @@ def fit_label_model(
     return model
 
 
-def _lfs_of(event_type: str) -> list[str]:
+def _lfs_of(event_type: str) -> list:
     """Return the functions that vote on ``event_type``: its own and the global ones."""
-    return [lf.name for lf in labeling_functions() if lf.event_type in (event_type, None)]
+    return [lf for lf in labeling_functions() if lf.event_type in (event_type, None)]
 
 
 def label_model_proba(votes: pd.DataFrame, model: dict) -> pd.DataFrame:
@@ -212,7 +212,7 @@ def lf_summary(votes: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
         else:
             correct = int((~gold.loc[voted, types].to_numpy()).sum())
             n_checked = int(voted.sum()) * len(types)
-        polarity = "pos" if lf.name.endswith(("_cue", "_paraphrase")) else "neg"
+        polarity = "pos" if lf.polarity == POS else "neg"
         rows.append(
             {
                 "lf": lf.name,

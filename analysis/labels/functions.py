@@ -9,7 +9,9 @@ Per type there are:
 - ``<type>_not_asserted``: cues occur, but only under negation or modality
   ("denied any defections", "vowed to storm", "warned of a siege", "broke the siege").
 
-plus ``no_event_content`` (a bare place name or code) voting ``NEG`` for every type.
+plus the two actor functions of :mod:`analysis.labels.actors` (``clash_actors``,
+``clash_fighters_killed``), which read an armed-actor dictionary, and ``no_event_content``
+(a bare place name or code) voting ``NEG`` for every type.
 
 Hedges are not negation: "reportedly captured" and "alleged chemical attack" are
 claims, and the codebook counts claims. The patterns are in :mod:`analysis.labels.cues`;
@@ -28,6 +30,7 @@ import pandas as pd
 
 from analysis.codebook import EVENT_TYPES
 from analysis.corpus.text import is_informative
+from analysis.labels.actors import EMPTY, ActorDictionary, actor_votes
 from analysis.labels.cues import BACKGROUND, CUES, HARM, MODALITY, NEGATION, PARAPHRASES
 
 POS, NEG, ABSTAIN = 1, 0, -1
@@ -97,7 +100,7 @@ def _civilian_paraphrase(text: str) -> bool:
 
 
 @lru_cache(maxsize=2**16)
-def _votes(text: str) -> tuple[int, ...]:
+def _votes(text: str, actors: ActorDictionary = EMPTY) -> tuple[int, ...]:
     """Every function's vote on ``text``, in :func:`labeling_functions` order, in one pass.
 
     The same votes as calling each function in turn (a test holds them equal), but the
@@ -119,6 +122,7 @@ def _votes(text: str) -> tuple[int, ...]:
             POS if paraphrase else ABSTAIN,
             NEG if unasserted and not asserted else ABSTAIN,
         ]
+    votes += [POS if hit else ABSTAIN for hit in actor_votes(parts, actors, asserted=is_asserted)]
     votes.append(_no_event_content(text))
     return tuple(votes)
 
@@ -130,6 +134,7 @@ class LabelingFunction:
     name: str
     event_type: str | None  # None: votes on every type
     fn: Callable[[str], int]
+    polarity: int = POS  # the one vote it casts besides abstaining: POS or NEG
 
     def __call__(self, text: str) -> int:
         """Return the vote (``POS``, ``NEG`` or ``ABSTAIN``) on ``text``."""
@@ -158,19 +163,29 @@ def _no_event_content(text: str) -> int:
     return NEG if not is_informative(text) else ABSTAIN
 
 
-def labeling_functions() -> list[LabelingFunction]:
-    """Return every labelling function, in a stable order (type by type, then the global one)."""
+def _actor_lf(which: int, actors: ActorDictionary) -> Callable[[str], int]:
+    return lambda text: POS if actor_votes(clauses(text), actors, asserted=is_asserted)[which] else ABSTAIN
+
+
+def labeling_functions(actors: ActorDictionary = EMPTY) -> list[LabelingFunction]:
+    """Return every labelling function, in a stable order (type by type, the actor functions, the global one).
+
+    The names and order do not depend on ``actors``; with :data:`~analysis.labels.actors.EMPTY`
+    the actor functions always abstain.
+    """
     lfs = []
     for t in EVENT_TYPES:
         lfs.append(LabelingFunction(f"{t}_cue", t, _cue_lf(t)))
         lfs.append(LabelingFunction(f"{t}_paraphrase", t, _paraphrase_lf(t)))
-        lfs.append(LabelingFunction(f"{t}_not_asserted", t, _not_asserted_lf(t)))
-    lfs.append(LabelingFunction("no_event_content", None, _no_event_content))
+        lfs.append(LabelingFunction(f"{t}_not_asserted", t, _not_asserted_lf(t), NEG))
+    lfs.append(LabelingFunction("clash_actors", "clash", _actor_lf(0, actors)))
+    lfs.append(LabelingFunction("clash_fighters_killed", "clash", _actor_lf(1, actors)))
+    lfs.append(LabelingFunction("no_event_content", None, _no_event_content, NEG))
     return lfs
 
 
-def apply_lfs(texts: pd.Series) -> pd.DataFrame:
-    """Apply every labelling function to every text.
+def apply_lfs(texts: pd.Series, actors: ActorDictionary = EMPTY) -> pd.DataFrame:
+    """Apply every labelling function to every text, the actor functions with ``actors``.
 
     Returns
     -------
@@ -179,5 +194,5 @@ def apply_lfs(texts: pd.Series) -> pd.DataFrame:
         votes ``1`` (POS), ``0`` (NEG) or ``-1`` (ABSTAIN).
     """
     names = [lf.name for lf in labeling_functions()]
-    votes = np.array([_votes(text) for text in texts], dtype=np.int8).reshape(len(texts), len(names))
+    votes = np.array([_votes(text, actors) for text in texts], dtype=np.int8).reshape(len(texts), len(names))
     return pd.DataFrame(votes, index=texts.index, columns=names)

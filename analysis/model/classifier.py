@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
+from analysis.labels.actors import actors_of
 from analysis.labels.combine import apply_label_model
 from analysis.labels.functions import apply_lfs, labeling_functions
 from analysis.model.features import RuleFeatures, fit_features
@@ -93,7 +94,7 @@ class EventClassifier:
         (NaN) leaves that document out of that type's model: out-of-domain negatives are
         negatives for the military types only.
         """
-        self.features_, x = fit_features(self.spec, texts)
+        self.features_, x = fit_features(self.spec, texts, actors=(label_model or {}).get("actors"))
         return self.fit_matrix(x, labels, sample_weight=sample_weight, label_model=label_model, learn=learn)
 
     def fit_matrix(
@@ -134,7 +135,28 @@ class EventClassifier:
             # a document whose label is unknown for this type (NaN) is left out of its model
             xt, wt = (x, weight) if known.all() else (x[known], weight[known])
             self.models_[t] = calibrated_model(self.spec, seed=self.seed).fit(xt, y, sample_weight=wt)
+        self.gate_ = self._fit_gate(x, labels, weight)
         return self
+
+    def _fit_gate(self, x: sparse.csr_matrix, labels: pd.DataFrame, weight: np.ndarray):
+        """Fit the out-of-domain gate (``spec.ood_gate``): the conflict corpus against the out-of-domain negatives.
+
+        News outside the conflict corpus that uses its words ("Liverpool and City clash",
+        "oil prices retreat") reads like a report to the per-type models, which learn each
+        type against the corpus's other reports. The gate learns the other contrast, corpus
+        (gold and weak rows) against the out-of-domain rows, on the same features, and
+        :meth:`predict_proba` multiplies every type's probability by it. None without
+        out-of-domain rows or with the gate off.
+        """
+        if not self.spec.ood_gate or "source" not in labels or not (labels["source"] == "ood").any():
+            return None
+        y = (labels["source"] != "ood").to_numpy().astype(int)
+        return calibrated_model(self.spec, seed=self.seed).fit(x, y, sample_weight=weight)
+
+    def in_domain_proba(self, x: sparse.csr_matrix) -> np.ndarray | None:
+        """Return the gate's probability that each row is conflict news (None: no gate)."""
+        gate = getattr(self, "gate_", None)  # models saved before the gate have none
+        return None if gate is None else gate.predict_proba(x)[:, 1]
 
     def refit(
         self, texts: pd.Series, labels: pd.DataFrame, *, sample_weight: np.ndarray | None = None
@@ -196,10 +218,18 @@ class EventClassifier:
         """Return calibrated probabilities, one column ``p_<type>`` per type."""
         backoff = [t for t in self.event_types if t not in self.learned_types()]
         # the rules run once: their votes feed both the stacked features and the back-off types
-        votes = apply_lfs(pd.Series(list(texts))) if (backoff or self.spec.rule_features) else None
-        learned = self.learned_proba(self._features(texts, votes))
+        votes = (
+            apply_lfs(pd.Series(list(texts)), actors_of(self.label_model))
+            if (backoff or self.spec.rule_features)
+            else None
+        )
+        x = self._features(texts, votes)
+        learned = self.learned_proba(x)
         weak = apply_label_model(votes, self.label_model) if backoff else None
         out = {f"p_{t}": learned[t] if t in learned else weak[t].to_numpy(dtype=float) for t in self.event_types}
+        gate = self.in_domain_proba(x)
+        if gate is not None:
+            out = {name: p * gate for name, p in out.items()}
         return pd.DataFrame(out, index=texts.index)
 
     def _features(self, texts: pd.Series, votes: pd.DataFrame | None) -> sparse.csr_matrix:

@@ -113,13 +113,15 @@ def set_counts(train: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, docum
     Returns
     -------
     dict
-        ``n_train_gold``, ``n_train_weak``, ``n_train_ood``, ``n_dev``, ``n_test`` and
+        ``n_train_gold``, ``n_train_weak``, ``n_train_ood``, ``n_train_sentences`` (the gate's),
+        ``n_dev``, ``n_test`` and
         ``n_sealed_excluded`` (sealed documents and their text groups, never fitted on).
     """
     return {
         "n_train_gold": int((train["source"] == "gold").sum()),
         "n_train_weak": int((train["source"] == "weak").sum()),
         "n_train_ood": int((train["source"] == "ood").sum()),
+        "n_train_sentences": int((train["source"] == "sentence").sum()),
         "n_dev": len(dev),
         "n_test": len(test),
         "n_sealed_excluded": int((~is_eligible(documents)).sum()),

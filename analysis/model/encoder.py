@@ -15,7 +15,9 @@ count and PyTorch's deterministic algorithms. The weights are saved with safeten
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,7 +69,23 @@ def passages(texts, *, tokenizer, max_tokens: int, max_passages: int) -> Passage
     return Passages(ids, np.asarray(doc, dtype=np.int64))
 
 
-def build_network(name: str, n_outputs: int, *, seed: int):
+def folder(spec: EncoderSpec) -> Path:
+    """Return the encoder's weights folder: the packaged one of ``spec.name``, or ``spec.path`` (sha256-checked)."""
+    return encoder_dir(spec.name, path=spec.path, sha256=spec.sha256)
+
+
+def device(spec: EncoderSpec) -> str:
+    """Return where the encoder runs: ``spec.device``, or with ``auto`` cuda, then mps, then cpu (the first present)."""
+    torch, _ = _torch()
+    if spec.device != "auto":
+        return spec.device
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    return "mps" if mps is not None and mps.is_available() else "cpu"
+
+
+def build_network(spec: EncoderSpec, n_outputs: int, *, seed: int):
     """Build the pretrained encoder with mean pooling and a fresh linear head of ``n_outputs`` logits."""
     torch, transformers = _torch()
     torch.manual_seed(seed)
@@ -75,7 +93,7 @@ def build_network(name: str, n_outputs: int, *, seed: int):
     class EncoderNet(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = transformers.AutoModel.from_pretrained(str(encoder_dir(name)))
+            self.encoder = transformers.AutoModel.from_pretrained(str(folder(spec)))
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, n_outputs)
 
@@ -99,22 +117,27 @@ def _batch(torch, ids: list[list[int]], pad_id: int):
     return x, mask
 
 
-def _doc_logits(torch, net, psg: Passages, rows: np.ndarray, pad_id: int):
+def _doc_logits(torch, net, psg: Passages, rows: np.ndarray, pad_id: int, on: str = "cpu"):
     """Each document's logits in ``rows``: the largest over its passages."""
     take = np.flatnonzero(np.isin(psg.doc, rows))
     x, mask = _batch(torch, [psg.ids[i] for i in take], pad_id)
-    logits = net(x, mask)
-    where = torch.as_tensor(np.searchsorted(rows, psg.doc[take]))
-    out = torch.full((len(rows), logits.shape[1]), -1e4, dtype=logits.dtype)
+    logits = net(x.to(on), mask.to(on))
+    where = torch.as_tensor(np.searchsorted(rows, psg.doc[take]), device=on)
+    out = torch.full((len(rows), logits.shape[1]), -1e4, dtype=logits.dtype, device=on)
     return out.scatter_reduce(0, where.unsqueeze(1).expand_as(logits), logits, reduce="amax", include_self=True)
 
 
 def setup(*, threads: int, seed: int):
-    """Fix PyTorch's threads, seed and algorithms so that a run repeats exactly on this machine."""
+    """Fix PyTorch's threads, seed and algorithms so that a run repeats exactly on this machine.
+
+    On a GPU, cuBLAS needs a fixed workspace for deterministic kernels; a GPU run repeats on
+    the same GPU and software, but its last bits differ from the CPU's (docs/methods.md).
+    """
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch, _ = _torch()
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+    torch.use_deterministic_algorithms(True, warn_only=True)  # a GPU kernel without a deterministic twin warns
     return torch
 
 
@@ -139,13 +162,15 @@ def fine_tune(texts: pd.Series, labels: np.ndarray, *, sample_weight: np.ndarray
     """
     torch = setup(threads=spec.threads, seed=seed)
     _, transformers = _torch()
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir(spec.name)))
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder(spec)))
     psg = passages(texts, tokenizer=tokenizer, max_tokens=spec.max_tokens, max_passages=spec.max_passages)
-    net = build_network(spec.name, labels.shape[1], seed=seed)
+    on = device(spec)
+    log.info("fine-tuning on %s", on)
+    net = build_network(spec, labels.shape[1], seed=seed).to(on)
     epochs, batch_size, learning_rate = spec.epochs, spec.batch_size, spec.learning_rate
-    known = torch.as_tensor(~np.isnan(labels), dtype=torch.float32)
-    target = torch.as_tensor(np.nan_to_num(labels), dtype=torch.float32)
-    weight = torch.as_tensor(sample_weight, dtype=torch.float32)
+    known = torch.as_tensor(~np.isnan(labels), dtype=torch.float32, device=on)
+    target = torch.as_tensor(np.nan_to_num(labels), dtype=torch.float32, device=on)
+    weight = torch.as_tensor(sample_weight, dtype=torch.float32, device=on)
     steps = epochs * int(np.ceil(len(texts) / batch_size))
     groups = [
         {"params": net.encoder.parameters(), "lr": learning_rate},
@@ -163,7 +188,7 @@ def fine_tune(texts: pd.Series, labels: np.ndarray, *, sample_weight: np.ndarray
             order = rng.permutation(len(texts))
             for start in range(0, len(order), batch_size):
                 rows = np.sort(order[start : start + batch_size])
-                logits = _doc_logits(torch, net, psg, rows, tokenizer.pad_token_id)
+                logits = _doc_logits(torch, net, psg, rows, tokenizer.pad_token_id, on)
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target[rows], reduction="none")
                 loss = (loss * known[rows]).sum(1) * weight[rows]
                 loss = loss.sum() / (known[rows] * weight[rows, None]).sum().clamp(min=1e-6)  # a weighted mean
@@ -175,7 +200,7 @@ def fine_tune(texts: pd.Series, labels: np.ndarray, *, sample_weight: np.ndarray
                 bar.update(1)
             log.info("fine-tune epoch %d of %d: last batch loss %.4f", epoch + 1, epochs, loss.item())
     net.eval()
-    return net, tokenizer
+    return net.to("cpu"), tokenizer  # saved and loaded on the CPU
 
 
 def predict_logits(texts, *, net, tokenizer, spec: EncoderSpec, batch_size: int = 64) -> np.ndarray:
@@ -184,6 +209,8 @@ def predict_logits(texts, *, net, tokenizer, spec: EncoderSpec, batch_size: int 
     Sorting passages by length keeps padding small, so short headlines go fast.
     """
     torch = setup(threads=spec.threads, seed=0)
+    on = device(spec)
+    net = net.to(on)
     psg = passages(texts, tokenizer=tokenizer, max_tokens=spec.max_tokens, max_passages=spec.max_passages)
     order = np.argsort([len(p) for p in psg.ids], kind="stable")
     logits = np.zeros((len(psg.ids), net.head.out_features), dtype=np.float32)
@@ -191,7 +218,7 @@ def predict_logits(texts, *, net, tokenizer, spec: EncoderSpec, batch_size: int 
         for start in tqdm(range(0, len(order), batch_size), desc="encode", leave=False, disable=None):
             take = order[start : start + batch_size]
             x, mask = _batch(torch, [psg.ids[i] for i in take], tokenizer.pad_token_id)
-            logits[take] = net(x, mask).numpy()
+            logits[take] = net(x.to(on), mask.to(on)).float().cpu().numpy()
     out = np.full((len(texts), logits.shape[1]), -np.inf, dtype=np.float32)
     np.maximum.at(out, psg.doc, logits)
     return out

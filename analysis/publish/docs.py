@@ -38,7 +38,7 @@ TABLE_DIRS = (
     paths.REPRO_TIMING.parent,
     paths.CHECK_RECORDS,
 )
-FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent, paths.FIG_SPEC_CURVE.parent)
+FIGURE_DIRS = (paths.FIGURES, paths.BENCHMARK_FIGURE.parent, paths.FIG_SPEC_CURVE.parent)  # checks' figures too
 #: Outputs of the pipelines that CI does not run (checks, yardstick, scale script): they may be absent.
 OPTIONAL = frozenset(
     p.name
@@ -51,6 +51,11 @@ OPTIONAL = frozenset(
         paths.ENCODER_STUDY_DEV,
         paths.FAMILY_ON_DEV,
         paths.FAMILY_ON_DEV_TYPES,
+        paths.FAMILY_BY_TYPE,
+        paths.FAMILY_CHOICE,
+        paths.LEARNING_CURVE,
+        paths.FIG_LEARNING_CURVE,
+        paths.ONNX_TIMING,
         paths.BENCHMARK_COMPARISON,
         paths.BENCHMARK_FIGURE,
         paths.BENCHMARK_FAMILIES,
@@ -70,6 +75,7 @@ VOLATILE = frozenset(
         "scale_benchmark",
         "repro_timing",
         "own_study_timing",
+        "onnx_inference",
     }
 )
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.io import write_csv, write_json, write_table
+from analysis.labels.actors import actors_of
 from analysis.labels.functions import apply_lfs
 from analysis.model import diagnostics, evaluate, ood, persist, scoring
 from analysis.model.thresholds import threshold_grid
@@ -34,7 +35,9 @@ def main() -> None:
     caption = "Aggregate F1 on the gold dev split."
     write_table(paths.CLASSIFIER_DEV_SUMMARY, result["summary"], caption=caption, float_format="{:.3f}")
     errors = diagnostics.error_analysis(
-        dev, apply_lfs(dev["text"]), {k: result["systems"][k] for k in ("weak_labels", "classifier")}
+        dev,
+        apply_lfs(dev["text"], actors_of(label_model)),
+        {k: result["systems"][k] for k in ("weak_labels", "classifier")},
     )
     write_table(paths.ERROR_ANALYSIS, errors, caption="Errors on gold dev by type and cue family.")
     negatives = ood.read_negatives(paths.OOD_RAW, tasks=load_params("ood").tasks, split="dev")

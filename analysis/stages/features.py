@@ -25,6 +25,8 @@ def main() -> None:
     train = datasets.with_rows(
         train, ood.negatives_set(negatives, weight=params.ood_weight, max_rows=params.max_ood, seed=seed)
     )
+    gate = ood.corpus_sentences(train, articles=articles, max_rows=params.gate_sentences, seed=seed)
+    train = datasets.with_rows(train, gate)
     sets = {split: datasets.gold_set(documents, gold, split=split, articles=articles) for split in ("dev", "test")}
     write_parquet(paths.TRAIN_SET, train)
     write_parquet(paths.DEV_SET, sets["dev"])

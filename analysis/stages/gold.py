@@ -14,7 +14,11 @@ def main() -> None:
     params = load_params("gold")
     documents = pd.read_parquet(paths.DOCUMENTS)
     # the study's rounds name the study's documents: a pinned classifier's pipeline has none of them
-    study = [paths.ANNOTATIONS, paths.ANNOTATIONS_TEST] if load_params("classifier").source == "trained" else []
+    study = (
+        [paths.ANNOTATIONS, paths.ANNOTATIONS_TEST, paths.ANNOTATIONS_ACTIVE]
+        if load_params("classifier").source == "trained"
+        else []
+    )
     own = sorted(paths.OWN_ANNOTATIONS.glob("*.csv"))  # a researcher's rounds, from `annotate import`
     labels = gold.read_annotations([*study, *own], documents)
     table = gold.gold_table(

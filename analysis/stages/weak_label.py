@@ -7,6 +7,7 @@ from analysis.codebook import EVENT_TYPES
 from analysis.documents import document_input, eligible
 from analysis.io import write_json, write_parquet, write_table
 from analysis.labels import combine
+from analysis.labels.actors import actors_to_json, load_actors
 from analysis.labels.functions import apply_lfs
 from analysis.params import load_params
 from analysis.stages._common import run
@@ -17,7 +18,8 @@ def main() -> None:
     params = load_params("weak_label")
     documents = eligible(pd.read_parquet(paths.DOCUMENTS))
     texts = document_input(documents, articles=load_params("acquire").of_kind("articles"))
-    votes = apply_lfs(texts.set_axis(documents["doc_id"]))
+    actors = load_actors([paths.PROJECT / f for f in params.actor_files])
+    votes = apply_lfs(texts.set_axis(documents["doc_id"]), actors)
     gold = pd.read_parquet(paths.GOLD).set_index("doc_id")
     train, dev = gold[gold["split"] == "train"], gold[gold["split"] == "dev"]
     label_model = combine.fit_label_model(
@@ -27,6 +29,7 @@ def main() -> None:
         min_accuracy=params.min_lf_accuracy,
         prior=train.loc[train["stratum"] == "random", list(EVENT_TYPES)],  # a random sample: the corpus' own shares
     )
+    label_model["actors"] = actors_to_json(actors)  # the model carries its dictionary (classify, predict)
     weak = combine.apply_label_model(votes, label_model)
     write_parquet(paths.WEAK_LABELS, pd.concat([votes, weak], axis=1).rename_axis("doc_id").reset_index())
     write_json(paths.LABEL_MODEL, label_model)

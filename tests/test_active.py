@@ -87,3 +87,34 @@ def test_the_command_refuses_to_overwrite_a_committed_round(capsys):
     existing = str(paths.ANNOTATION_ACTIVE_SAMPLES[0])
     assert main(["sample-active", "-o", existing, "--stratum", "active_1", "--per-collection", "ucdp_iraq=1"]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_the_design_leaves_active_rounds_in_the_rest():
+    # an active round was chosen from the sample's own frame, for being hard: neither known nor
+    # sampled, it is estimated with the rest, and its draw is not a probability sample
+    from analysis.study import design
+
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["s1", "k1", "a1"],
+            "collection": "ucdp_syria",
+            "stratum": ["fresh_test", "random", "active_1"],
+            "text_group": ["gs1", "gk1", "ga1"],
+            **{t: False for t in EVENT_TYPES},
+        }
+    )
+    roles = design.design_gold(gold, sample_strata=("fresh_test",)).set_index("stratum")["role"]
+    assert roles.to_dict() == {"fresh_test": "sample", "random": "known"}
+    draws = pd.DataFrame(
+        {
+            "doc_id": ["s1", "k1", "a1"],
+            "collection": "ucdp_syria",
+            "stratum": ["fresh_test", "random", "active_1"],
+            "draw": ["uniform_outside", "uniform", "model:uncertainty"],
+            "n_frame_units": [10.0, 20.0, float("nan")],
+            "inclusion_probability": [0.1, 0.05, float("nan")],
+        }
+    )
+    table = design.gold_design(draws, design.design_gold(gold, sample_strata=("fresh_test",))).set_index("stratum")
+    assert table.loc["active_1", "role"] == "rest" and not table.loc["active_1", "probability_sample"]
+    assert table.loc["fresh_test", "probability_sample"]

@@ -25,6 +25,7 @@ from scipy import stats
 
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
+from analysis.labels.annotation import ACTIVE_STRATA
 from analysis.stats import holm, wilson_interval
 from analysis.study import estimators
 
@@ -33,6 +34,12 @@ ROLES = ("known", "sample", "rest")
 
 def design_gold(gold: pd.DataFrame, *, sample_strata: tuple[str, ...]) -> pd.DataFrame:
     """Return every gold text group with its role in the design and its labels.
+
+    The active-learning strata (:data:`analysis.labels.annotation.ACTIVE_STRATA`) are left out:
+    a model chose them from the sample's own frame after the sample was drawn, for being hard
+    to label. Counting them as known would take them out of the rest that the sample speaks
+    for and leave a rest the sample no longer represents; left in the rest, they are
+    estimated like it, from their predictions and the sample.
 
     Returns
     -------
@@ -46,6 +53,7 @@ def design_gold(gold: pd.DataFrame, *, sample_strata: tuple[str, ...]) -> pd.Dat
         If two gold documents share a text group (a label would count twice), or a label is
         missing (every gold document is decided for every type).
     """
+    gold = gold[~gold["stratum"].isin(ACTIVE_STRATA)]
     twice = gold["text_group"].duplicated()
     if twice.any():
         raise DataError(f"gold: text group {gold.loc[twice, 'text_group'].iloc[0]} holds two gold documents")
@@ -321,7 +329,7 @@ def gold_design(draws: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``collection``, ``stratum``, ``draw``, ``role``, ``n_units`` (gold text groups),
         ``n_frame_units`` (text groups of the frame it was drawn from), ``inclusion_probability``
-        and ``probability_sample`` (drawn uniformly, not by cues).
+        and ``probability_sample`` (drawn uniformly, not by cues or by a model).
     """
     roles = gold.drop_duplicates("stratum").set_index("stratum")["role"]
     grouped = draws.groupby(["collection", "stratum", "draw"], sort=True)
@@ -330,6 +338,6 @@ def gold_design(draws: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
         n_frame_units=("n_frame_units", "first"),
         inclusion_probability=("inclusion_probability", "first"),
     ).reset_index()
-    out.insert(3, "role", out["stratum"].map(roles))
-    out["probability_sample"] = ~out["draw"].str.startswith("cue:")
+    out.insert(3, "role", out["stratum"].map(roles).fillna("rest"))  # active rounds: estimated with the rest
+    out["probability_sample"] = ~out["draw"].str.startswith(("cue:", "model:"))
     return out

@@ -67,7 +67,7 @@ def _plan_annotation(args: argparse.Namespace) -> None:
 
     from analysis.documents import ELIGIBILITY_COLUMNS
     from analysis.io import write_csv
-    from analysis.study import design, planner
+    from analysis.study import planner
 
     output = _new_output(args.output, force=args.force) if args.output else None
     params = load_params("report")
@@ -80,7 +80,7 @@ def _plan_annotation(args: argparse.Namespace) -> None:
         documents = pd.read_parquet(
             paths.DOCUMENTS, columns=["doc_id", "collection", "text_group", *ELIGIBILITY_COLUMNS]
         )
-        gold = design.design_gold(pd.read_parquet(paths.GOLD), sample_strata=params.sample_strata)
+        gold = pd.read_parquet(paths.GOLD, columns=["text_group"])  # every gold group, the active rounds' too
         drawn = planner.draw_plan(documents, gold, counts.to_dict(), seed=args.seed, stratum=args.stratum)
         write_csv(output, drawn)
         logging.getLogger("analysis").info(

@@ -124,6 +124,9 @@ def draw_plan(documents: pd.DataFrame, gold: pd.DataFrame, counts: dict[str, int
 
     One document per text group (the smallest ``doc_id``), as every earlier round drew: the sample
     extends the probability sample of the rest, so its stratum belongs in ``report.sample_strata``.
+    No gold text group is drawn again, the active-learning rounds' included, although the design
+    estimates those with the rest: the new sample is then uniform over the rest outside them, an
+    approximation the design does not yet correct (docs/methods.md, "The annotation planner").
 
     Returns
     -------

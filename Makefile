@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-onnx benchmark-conflibert clean-venv
+.PHONY: teacher multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-onnx benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,11 @@ benchmark-onnx: install-embeddings ## encoder inference: PyTorch against ONNX Ru
 
 benchmark-conflibert: install-embeddings ## the external yardstick: ConfliBERT's six tasks (benchmarks/dvc.yaml)
 	cd benchmarks && dvc repro
+
+teacher: install-embeddings ## the encoder's teacher labels (teacher/, a DVC project of its own; about 50 minutes on 2 cores): commit teacher/ after
+	python -m analysis check-params
+	dvc repro features
+	cd teacher && dvc repro
 
 checks: install-embeddings ## the dev-only experiment records (checks/, a DVC project of its own; about 5 minutes)
 	cd checks && dvc repro

@@ -91,14 +91,6 @@ def _plan_annotation(args: argparse.Namespace) -> None:
         )
 
 
-def _count(value: str) -> tuple[str, int]:
-    """Parse ``NAME=N`` (a collection and how many of its documents to draw)."""
-    name, _, n = value.partition("=")
-    if not name or not n.isdigit():
-        raise argparse.ArgumentTypeError(f"expected NAME=N (e.g. fakes=150), got {value!r}")
-    return name, int(n)
-
-
 def _check_params(args: argparse.Namespace) -> None:
     from analysis.params import check_params
 
@@ -232,7 +224,7 @@ def _outside_arguments(
     parser.add_argument(
         "--per-collection",
         nargs="+",
-        type=_count,
+        type=cli_annotate.parse_count,
         default=list(per_collection.items()),
         metavar="NAME=N",
         help=f"how many to draw per collection (default: {counts})",
@@ -357,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     firsts.add_argument(
         "--per-collection",
         nargs="+",
-        type=_count,
+        type=cli_annotate.parse_count,
         default=[("ucdp_iraq", 150), ("ucdp_syria", 150)],
         metavar="NAME=N",
         help="how many events to draw per collection (default: ucdp_iraq=150 ucdp_syria=150)",

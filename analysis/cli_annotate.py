@@ -164,6 +164,14 @@ def _import(args: argparse.Namespace) -> None:
         log.warning("the gold stage reads only %s/*.csv: move %s there to use the round", paths.OWN_ANNOTATIONS, output)
 
 
+def parse_count(value: str) -> tuple[str, int]:
+    """Parse ``NAME=N`` (a collection and how many of its documents to draw)."""
+    name, _, n = value.partition("=")
+    if not name or not n.isdigit():
+        raise argparse.ArgumentTypeError(f"expected NAME=N (e.g. fakes=150), got {value!r}")
+    return name, int(n)
+
+
 def add_active_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``sample-active``: an active-learning round where the saved model is least sure."""
     active = sub.add_parser(
@@ -177,7 +185,9 @@ def add_active_parser(sub: argparse._SubParsersAction) -> None:
     active.add_argument(
         "--stratum", required=True, help="stratum name of the round (list it in gold.train_only_strata)"
     )
-    active.add_argument("--per-collection", nargs="+", required=True, metavar="NAME=N", help="documents per collection")
+    active.add_argument(
+        "--per-collection", nargs="+", type=parse_count, required=True, metavar="NAME=N", help="per collection"
+    )
     active.add_argument("--texts", default=None, help="also write the texts to annotate here (outside the repo)")
     active.set_defaults(func=_sample_active)
 
@@ -193,16 +203,11 @@ def _sample_active(args: argparse.Namespace) -> None:
     out = Path(args.output)
     if out.exists():
         raise DataError(f"{args.output}: already exists (a committed sample is the record)")
-    counts = {}
-    for value in args.per_collection:
-        name, _, n = value.partition("=")
-        if not n.isdigit():
-            raise DataError(f"--per-collection: expected NAME=N, got {value!r}")
-        counts[name] = int(n)
+    counts = dict(args.per_collection)
     columns = ["doc_id", "collection", "title", "text", "text_group", *ELIGIBILITY_COLUMNS]
     documents = pd.read_parquet(paths.DOCUMENTS, columns=columns)
     earlier = [paths.ANNOTATION_SAMPLE, *paths.ANNOTATION_SUPPLEMENTS, paths.ANNOTATION_FRESH_TEST]
-    earlier += [paths.ANNOTATION_FIRST_REPORT_SAMPLE, *(p for p in paths.ANNOTATION_ACTIVE_SAMPLES if p.exists())]
+    earlier += [paths.ANNOTATION_FIRST_REPORT_SAMPLE, *paths.ANNOTATION_ACTIVE_SAMPLES]
     drawn_before = pd.concat([pd.read_csv(p, dtype=str, usecols=["doc_id"]) for p in earlier])
     groups = documents.loc[documents["doc_id"].isin(drawn_before["doc_id"]), "text_group"]
     thresholds = persist.load(paths.MODEL).thresholds

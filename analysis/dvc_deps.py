@@ -24,7 +24,13 @@ from analysis.io import write_text
 
 #: Imported beside a stage that loads the saved model: every class a model file can hold.
 MODEL_MODULE = "analysis.model.families"
-PIPELINES = (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML, paths.OWN_STUDY_DVC_YAML)
+PIPELINES = (
+    paths.DVC_YAML,
+    paths.CHECKS_DVC_YAML,
+    paths.BENCHMARK_DVC_YAML,
+    paths.OWN_STUDY_DVC_YAML,
+    paths.TEACHER_DVC_YAML,
+)
 _TRACE = (
     "import importlib, json, sys\n"
     "for name in sys.argv[1:]: importlib.import_module(name)\n"

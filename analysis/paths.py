@@ -23,6 +23,9 @@ OWN_STUDY_DVC_YAML = ROOT / "own_study" / "dvc.yaml"  # a researcher's corpus al
 # `cd checks && dvc repro` (or `make checks`) runs them.
 CHECKS_DVC_YAML = ROOT / "checks" / "dvc.yaml"  # dev-only experiment records
 BENCHMARK_DVC_YAML = ROOT / "benchmarks" / "dvc.yaml"  # the external yardstick
+TEACHER_DVC_YAML = ROOT / "teacher" / "dvc.yaml"  # the encoder's teacher labels, fine-tuned once per fit
+# its outputs are committed (a fine-tune takes a quarter of an hour on 2 cores); train and crossfit read them
+TEACHER_LABELS = ROOT / "teacher" / "labels"
 
 DATA = PROJECT / "data"
 RAW = DATA / "raw"
@@ -60,10 +63,7 @@ ANNOTATION_FIRST_REPORT_SAMPLE = ROOT / "annotations" / "sample_first_reports.cs
 ANNOTATION_FIRST_REPORTS = ROOT / "annotations" / "labels_first_reports.csv"
 #: The active-learning rounds: documents drawn where the model was least sure (train only; not a probability sample).
 ANNOTATIONS_ACTIVE = ROOT / "annotations" / "labels_active.csv"
-ANNOTATION_ACTIVE_SAMPLES = (
-    ROOT / "annotations" / "sample_active_1.csv",
-    ROOT / "annotations" / "sample_active_2.csv",
-)
+ANNOTATION_ACTIVE_SAMPLES = tuple(sorted((ROOT / "annotations").glob("sample_active_*.csv")))  # one per round
 
 # gold
 GOLD = PROCESSED / "gold.parquet"
@@ -133,7 +133,7 @@ DECISIONS = ROOT / "docs" / "decisions.md"  # where `score-test` logs each scori
 # predict
 PREDICTIONS = PROCESSED / "predictions.parquet"
 
-# predict_first_reports: each event's types from its first report's headline alone
+# crossfit (the study) or predict_first_reports (a pinned model): each event's types from its first headline alone
 FIRST_REPORT_PREDICTIONS = PROCESSED / "first_report_predictions.parquet"
 
 # crossfit: the random gold sample, each fold predicted by the saved model refitted without it

@@ -25,7 +25,8 @@ from sklearn.metrics import average_precision_score
 
 from analysis.codebook import EVENT_TYPES
 from analysis.model.classifier import EventClassifier
-from analysis.model.families import EncoderClassifier, distilled_labels
+from analysis.model.families import EncoderClassifier
+from analysis.model.teacher import distilled_labels, taught_by
 from analysis.model.thresholds import cross_fitted_f1
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def out_of_fold(
             teacher = EncoderClassifier(spec, seed=seed).fit(frame["text"], frame, **fit)
             models["encoder"] = teacher
             if "distilled" in families:
-                taught = distilled_labels(frame, teacher)
+                taught = distilled_labels(frame, taught_by(teacher, frame, fit=f"fold_{int(fold)}"), EVENT_TYPES)
                 models["distilled"] = EventClassifier(spec, seed=seed).fit(taught["text"], taught, **fit)
         for name in families:
             proba = models[name].predict_proba(test["text"]).round(6)
@@ -109,12 +110,10 @@ def per_type_scores(
         y = truth[t].to_numpy(dtype=bool)
         if y.sum() == 0:
             continue
-        boot = {}
-        for name, frame in wide.items():
-            p = frame[f"p_{t}"].to_numpy()
-            boot[name] = np.array([_ap(y[i], p[i]) for i in draws])
-        for name, frame in wide.items():
-            p = frame[f"p_{t}"].to_numpy()
+        proba = {name: frame[f"p_{t}"].to_numpy() for name, frame in wide.items()}
+        boot = {name: np.array([_ap(y[i], p[i]) for i in draws]) for name, p in proba.items()}
+        ap = {name: _ap(y, p) for name, p in proba.items()}
+        for name, p in proba.items():
             diff = boot[name] - boot["linear"] if "linear" in boot else np.full(len(draws), np.nan)
             rows.append(
                 {
@@ -122,10 +121,10 @@ def per_type_scores(
                     "event_type": t,
                     "n_docs": n,
                     "n_pos": int(y.sum()),
-                    "ap": _ap(y, p),
+                    "ap": ap[name],
                     "ap_ci_lower": np.nanquantile(boot[name], alpha),
                     "ap_ci_upper": np.nanquantile(boot[name], 1 - alpha),
-                    "ap_difference": _ap(y, p) - _ap(y, wide["linear"][f"p_{t}"].to_numpy()),
+                    "ap_difference": ap[name] - ap["linear"],
                     "ap_difference_ci_lower": np.nanquantile(diff, alpha),
                     "ap_difference_ci_upper": np.nanquantile(diff, 1 - alpha),
                     "f1": cross_fitted_f1(p, y, grid=grid, repeats=5, seed=seed),

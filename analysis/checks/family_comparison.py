@@ -78,19 +78,10 @@ def family_scores(
         with Wilson ``_ci_lower``/``_ci_upper``, ``n_behaviour_cases``) and its per-type dev
         scores (``family``, ``event_type``, ``n_pos``, ``f1``, ``f1_ci_lower``, ``f1_ci_upper``).
     """
-    result = scoring.dev_evaluation(
-        dev,
-        dev_proba.reset_index(drop=True),
-        learned=model.learned_types(),
-        label_model=label_model,
-        grid=grid,
-        n_bootstrap=n_bootstrap,
-        seed=seed,
-        level=level,
+    result, scores = scoring.classifier_dev_scores(
+        model, dev, dev_proba, label_model=label_model, grid=grid, n_bootstrap=n_bootstrap, seed=seed, level=level
     )
-    scores = result["scores"]
-    scores = scores[(scores["system"] == "classifier") & (scores["subset"] == "all")]
-    macro = scores.set_index("event_type").loc["macro_measurable"]
+    macro = scores.loc["macro_measurable"]
     alarms = ood.false_alarms(negatives, model.predict(negatives["text"]), level=level).set_index("task").loc["all"]
     passed = behaviour.run_suite(cases, model)["passed"]
     k, n = int(passed.sum()), len(passed)
@@ -111,6 +102,7 @@ def family_scores(
         "behaviour_pass_rate_ci_lower": float(lower[0]),
         "behaviour_pass_rate_ci_upper": float(upper[0]),
     }
-    types = scores[scores["n_pos"] >= 10].loc[lambda s: ~s["event_type"].str.startswith(("macro", "micro", "example"))]
+    types = scores.reset_index()
+    types = types[types["n_pos"] >= 10].loc[lambda s: ~s["event_type"].str.startswith(("macro", "micro", "example"))]
     per_type = types[["event_type", "n_pos", "f1", "f1_ci_lower", "f1_ci_upper"]].assign(family=name)
     return row, per_type[["family", "event_type", "n_pos", "f1", "f1_ci_lower", "f1_ci_upper"]]

@@ -76,18 +76,9 @@ def curve(
             frame["text"], frame, sample_weight=frame["weight"].to_numpy(), label_model=label_model
         )
         proba = model.predict_proba(dev["text"]).reset_index(drop=True)
-        result = scoring.dev_evaluation(
-            dev.reset_index(drop=True),
-            proba,
-            learned=model.learned_types(),
-            label_model=label_model,
-            grid=grid,
-            n_bootstrap=n_bootstrap,
-            seed=seed,
-            level=level,
+        result, macro = scoring.classifier_dev_scores(
+            model, dev, proba, label_model=label_model, grid=grid, n_bootstrap=n_bootstrap, seed=seed, level=level
         )
-        scores = result["scores"]
-        macro = scores[(scores["system"] == "classifier") & (scores["subset"] == "all")].set_index("event_type")
         truth = dev["clash"].to_numpy(dtype=bool)
         predicted = result["systems"]["classifier"]["clash"].to_numpy(dtype=bool)
         hits = int((truth & predicted).sum())

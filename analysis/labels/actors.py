@@ -76,13 +76,6 @@ class ActorDictionary:
         )
         return acts, killed
 
-    def __getstate__(self) -> dict:  # the compiled patterns are rebuilt, not pickled (worker processes)
-        return {"names": self.names, "generic": self.generic}
-
-    def __setstate__(self, state: dict) -> None:
-        object.__setattr__(self, "names", state["names"])
-        object.__setattr__(self, "generic", state["generic"])
-
 
 #: No dictionary: the actor functions abstain (a model trained before they existed, or no file named).
 EMPTY = ActorDictionary(names=(), generic=())

@@ -263,6 +263,11 @@ DRAWS = (
 )
 
 
+def model_chosen_strata() -> tuple[str, ...]:
+    """Return the strata a model chose (:data:`DRAWS` with no probability draw): not a probability sample."""
+    return tuple(stratum for stratum, cue, _, _ in DRAWS if cue == MODEL_CHOSEN)
+
+
 def inclusion_probabilities(documents: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Replay each round's draw on the documents table: its frame and each gold document's inclusion probability.
 

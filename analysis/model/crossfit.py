@@ -23,6 +23,7 @@ from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
 from analysis.model.classifier import EventClassifier
 from analysis.model.families import refit_model
+from analysis.model.teacher import TeacherLabels
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ def cross_fitted(
     folds: int,
     seed: int,
     n_jobs: int = 1,
-) -> pd.DataFrame:
+    teachers: list[TeacherLabels] | None = None,
+    also: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Predict every document with the saved model refitted on ``fitted`` minus the document's fold.
 
     Parameters
@@ -63,18 +66,31 @@ def cross_fitted(
         Number of folds (by text group) and the seed of their assignment.
     n_jobs : int
         Folds fitted at once (processes); the predictions do not depend on it.
+    teachers : list of TeacherLabels, optional
+        The committed fold teachers of a distilled or mixture model (none: each fold
+        fine-tunes its own).
+    also : DataFrame, optional
+        Other texts to predict by the same fold models: ``doc_id`` (the document of
+        ``documents`` whose fold predicts it) and ``text``; e.g. an event's first report.
 
     Returns
     -------
-    DataFrame
-        ``doc_id``, ``fold``, one boolean column per type (at the saved thresholds) and
-        ``p_<type>``, in the order of ``documents``.
+    tuple of DataFrame
+        The documents' predictions: ``doc_id``, ``fold``, one boolean column per type (at the
+        saved thresholds) and ``p_<type>``, in the order of ``documents``; and the same
+        columns for ``also``, in its order (no row without it).
     """
-    fold = fold_of(documents["text_group"], folds=folds, seed=seed)
-    held = [documents[fold.to_numpy() == k] for k in range(folds)]
-    parts = Parallel(n_jobs=min(n_jobs, folds))(delayed(_predict_fold)(k, h, fitted, model) for k, h in enumerate(held))
-    out = pd.concat(parts).set_index("doc_id").loc[documents["doc_id"]].reset_index()
-    return out[["doc_id", "fold", *EVENT_TYPES, *(f"p_{t}" for t in EVENT_TYPES)]]
+    held = held_folds(documents, folds=folds, seed=seed)
+    also = pd.DataFrame({"doc_id": pd.Series(dtype=str), "text": pd.Series(dtype=str)}) if also is None else also
+    extra = [also[also["doc_id"].isin(h["doc_id"])] for h in held]
+    parts = Parallel(n_jobs=min(n_jobs, folds))(
+        delayed(_predict_fold)(k, h, e, fitted, model, teachers)
+        for k, (h, e) in enumerate(zip(held, extra, strict=True))
+    )
+    columns = ["doc_id", "fold", *EVENT_TYPES, *(f"p_{t}" for t in EVENT_TYPES)]
+    out = pd.concat([p for p, _ in parts if len(p)]).set_index("doc_id").loc[documents["doc_id"]].reset_index()
+    more = pd.concat([e for _, e in parts]).set_index("doc_id").loc[also["doc_id"]].reset_index()
+    return out[columns], more[columns]
 
 
 def with_labels(train: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
@@ -95,17 +111,50 @@ def with_labels(train: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return train.assign(**{t: labels[t].array for t in EVENT_TYPES})  # .array keeps the nullable booleans
 
 
-def _predict_fold(k: int, held: pd.DataFrame, fitted: pd.DataFrame, model: EventClassifier) -> pd.DataFrame:
+def held_folds(documents: pd.DataFrame, *, folds: int, seed: int) -> list[pd.DataFrame]:
+    """Split the documents to predict into ``folds`` folds by text group (seeded), in fold order."""
+    fold = fold_of(documents["text_group"], folds=folds, seed=seed)
+    return [documents[fold.to_numpy() == k] for k in range(folds)]
+
+
+def fitted_frame(train: pd.DataFrame, dev: pd.DataFrame, documents: pd.DataFrame, *, seen_dev: bool) -> pd.DataFrame:
+    """Return what the saved model was fitted on: train (and dev if it refitted on it), with ``text_group``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``train`` then ``dev`` (when ``seen_dev``), their columns and ``text_group``
+        (empty for documents from outside the corpus).
+    """
+    fitted = pd.concat([train, dev], ignore_index=True) if seen_dev else train
+    return fitted.merge(documents[["doc_id", "text_group"]], on="doc_id", how="left")
+
+
+def fold_frame(fitted: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of ``fitted`` a fold's refit may see: none of the held text groups or texts."""
     # nor any training document sharing a held text (a weakly labelled copy would leak its label)
     seen = fitted["text_group"].isin(held["text_group"]) | fitted["text"].isin(held["text"])
-    train = fitted[~seen]
+    return fitted[~seen]
+
+
+def _predict_fold(
+    k: int, held: pd.DataFrame, extra: pd.DataFrame, fitted: pd.DataFrame, model: EventClassifier, teachers
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    train = fold_frame(fitted, held)
     log.info("cross-fitting fold %d: %d documents held out, fitted on %d", k + 1, len(held), len(train))
-    refit = refit_model(model, train)
+    refit = refit_model(model, train, teachers=teachers)
+    return _predicted(refit, held, fold=k), _predicted(refit, extra, fold=k)
+
+
+def _predicted(model: EventClassifier, frame: pd.DataFrame, *, fold: int) -> pd.DataFrame:
+    """``doc_id``, ``fold``, labels and ``p_<type>`` of ``frame``'s texts, in batches."""
     parts = []
-    for start in range(0, len(held), BATCH):
-        batch = held.iloc[start : start + BATCH]
-        proba = refit.predict_proba(batch["text"])
+    for start in range(0, len(frame), BATCH):
+        batch = frame.iloc[start : start + BATCH].reset_index(drop=True)
+        proba = model.predict_proba(batch["text"])
         parts.append(
-            pd.concat([batch[["doc_id"]].assign(fold=k), refit.labels_from_proba(proba), proba.round(6)], axis=1)
+            pd.concat([batch[["doc_id"]].assign(fold=fold), model.labels_from_proba(proba), proba.round(6)], axis=1)
         )
-    return pd.concat(parts)
+    if not parts:
+        return pd.DataFrame(columns=["doc_id", "fold", *EVENT_TYPES, *(f"p_{t}" for t in EVENT_TYPES)])
+    return pd.concat(parts, ignore_index=True)

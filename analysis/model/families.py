@@ -6,7 +6,10 @@
   training documents and a capped sample of weak and out-of-domain ones
   (:mod:`analysis.model.encoder`), with per-type thresholds tuned on dev.
 - ``distilled``: the linear model, trained where the weak pool's labels come from the
-  fine-tuned encoder instead of the rules. It predicts at the linear model's speed.
+  fine-tuned encoder instead of the rules (:mod:`analysis.model.teacher`). It predicts at the
+  linear model's speed.
+- ``mixture``: a type's family chosen per type (``train.type_family``, linear or distilled):
+  the linear model, whose weak rows carry the teacher's labels for the distilled types only.
 
 Every family keeps the same interface (``predict_proba``, ``thresholds``, ``refit``, the
 back-off of rare types to the rules), so evaluation, prediction and the study do not
@@ -29,6 +32,7 @@ from analysis.labels.combine import apply_label_model
 from analysis.labels.functions import apply_lfs, labeling_functions
 from analysis.model import encoder as enc
 from analysis.model.classifier import EventClassifier, learnable_types, train_classifier
+from analysis.model.teacher import TeacherLabels, distilled_labels, labels_for, taught_by
 from analysis.params import EncoderSpec, ModelSpec
 
 log = logging.getLogger(__name__)
@@ -200,24 +204,36 @@ def train_encoder(
     return model, thresholds, pd.concat([dev[["doc_id"]], dev_proba.round(6)], axis=1)
 
 
-def distilled_labels(train: pd.DataFrame, teacher: EncoderClassifier) -> pd.DataFrame:
-    """Return the training set with the weak rows' learned-type labels replaced by the teacher's predictions.
+def teach(
+    frame: pd.DataFrame,
+    *,
+    spec: ModelSpec,
+    label_model: dict,
+    seed: int,
+    fit: str,
+    dev: pd.DataFrame | None = None,
+    grid: np.ndarray | None = None,
+    thresholds: dict | None = None,
+) -> TeacherLabels:
+    """Fine-tune a teacher on ``frame`` and return its labels for the frame's weak rows.
 
-    Gold rows, out-of-domain negatives and the back-off types keep their labels.
+    Its cuts are tuned on ``dev`` (the saved model's teacher) or given (``thresholds``: a
+    cross-fitted fold's teacher cuts at the saved teacher's, having no dev of its own).
 
     Returns
     -------
-    DataFrame
-        ``train``, same rows and columns.
+    TeacherLabels
+        The weak rows' labels (``doc_id`` and one 0/1 column per learned type), the cuts, and
+        the frame's fingerprint.
     """
-    out = train.copy()
-    weak = (out["source"] == "weak").to_numpy()
-    learned = teacher.learned_types()
-    if weak.any():
-        predicted = teacher.predict(out.loc[weak, "text"])
-        out.loc[weak, learned] = predicted[learned].to_numpy()
-        log.info("distilled labels for %d weak documents: %s", int(weak.sum()), predicted[learned].sum().to_dict())
-    return out
+    teacher = EncoderClassifier(spec, seed=seed).fit(
+        frame["text"], frame, sample_weight=frame["weight"].to_numpy(), label_model=label_model
+    )
+    if thresholds is None:
+        teacher.tune_thresholds(teacher.predict_proba(dev["text"]), dev, grid=grid)
+    else:
+        teacher.thresholds.update(thresholds)
+    return taught_by(teacher, frame, fit=fit)
 
 
 @dataclass(frozen=True)
@@ -230,22 +246,22 @@ class Family:
     Attributes
     ----------
     train : callable
-        ``(train, dev, *, spec, label_model, grid, refit_on_dev, seed, n_jobs)`` to
+        ``(train, dev, *, spec, label_model, grid, refit_on_dev, seed, n_jobs, teachers)`` to
         ``(model, thresholds, dev_proba, train)``: the fitted model, its thresholds table, the
         train-only model's dev probabilities, and ``train`` with the labels it learned from.
     refit : callable
-        ``(model, frame)`` to the model refitted on ``frame`` with the saved thresholds (the
-        cross-fitted folds).
+        ``(model, frame, teachers)`` to the model refitted on ``frame`` with the saved
+        thresholds (the cross-fitted folds); ``teachers`` are the committed teacher labels, or None.
     refits_on_dev : bool
         Whether ``train.refit_on_dev`` applies: the saved model then saw dev, and so do the folds.
     """
 
     train: Callable[..., tuple[EventClassifier, pd.DataFrame, pd.DataFrame, pd.DataFrame]]
-    refit: Callable[[EventClassifier, pd.DataFrame], EventClassifier]
+    refit: Callable[[EventClassifier, pd.DataFrame, list[TeacherLabels] | None], EventClassifier]
     refits_on_dev: bool
 
 
-def _train_linear(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, **linear):
+def _train_linear(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, teachers=None, **linear):
     model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
     return model, thresholds, dev_proba, train
 
@@ -255,31 +271,50 @@ def _train_encoder(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, l
     return model, thresholds, dev_proba, train
 
 
-def _train_distilled(train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, **linear):
-    teacher, _, _ = train_encoder(
-        train, dev, spec=spec, label_model=linear["label_model"], grid=linear["grid"], seed=linear["seed"]
-    )
-    train = distilled_labels(train, teacher)
+def _train_distilled(
+    train: pd.DataFrame, dev: pd.DataFrame, *, spec: ModelSpec, teachers: list[TeacherLabels] | None = None, **linear
+):
+    """Relabel the weak rows of the distilled types by the teacher, then fit the linear model on them.
+
+    ``teachers``: the teacher pipeline's committed labels (``train.teacher: committed``); none
+    fine-tunes the teacher here (``fit``).
+    """
+    if teachers is None:
+        fit = {k: linear[k] for k in ("label_model", "seed")}
+        taught = teach(train, spec=spec, dev=dev, grid=linear["grid"], fit="train", **fit)
+    else:
+        taught = labels_for(teachers, train, encoder=spec.encoder)
+    train = distilled_labels(train, taught, spec.distilled_types())
     model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
-    model.teacher_thresholds_ = dict(teacher.thresholds)  # a cross-fitted refit's own teacher cuts at these
+    model.teacher_thresholds_ = dict(taught.thresholds)  # a cross-fitted refit's own teacher cuts at these
     return model, thresholds, dev_proba, train
 
 
-def _refit(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
+def _refit(model: EventClassifier, frame: pd.DataFrame, teachers: list[TeacherLabels] | None = None) -> EventClassifier:
     return model.refit(frame["text"], frame, sample_weight=frame["weight"].to_numpy())
 
 
-def _refit_distilled(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
-    """Fine-tune a teacher of the fold's own on ``frame``; it labels the weak rows at the saved teacher's cuts.
+def _refit_distilled(
+    model: EventClassifier, frame: pd.DataFrame, teachers: list[TeacherLabels] | None = None
+) -> EventClassifier:
+    """Relabel ``frame``'s weak rows by a teacher of the fold's own (fitted on ``frame``), then refit.
 
-    No held-out document's label reaches the refit through the teacher. (The thresholds were
-    tuned on all of dev: ten numbers, not labels.)
+    No held-out document's label reaches the refit through the teacher. (Its cuts are the
+    saved teacher's, tuned on all of dev: ten numbers, not labels.) ``teachers``: the
+    committed fold teachers; none fine-tunes one here.
     """
-    teacher = EncoderClassifier(model.spec, seed=model.seed).fit(
-        frame["text"], frame, sample_weight=frame["weight"].to_numpy(), label_model=model.label_model
-    )
-    teacher.thresholds.update(model.teacher_thresholds_)
-    return _refit(model, distilled_labels(frame, teacher))
+    if teachers is None:
+        taught = teach(
+            frame,
+            spec=model.spec,
+            label_model=model.label_model,
+            seed=model.seed,
+            fit="fold",
+            thresholds=model.teacher_thresholds_,
+        )
+    else:
+        taught = labels_for(teachers, frame, encoder=model.spec.encoder)
+    return _refit(model, distilled_labels(frame, taught, model.spec.distilled_types()))
 
 
 #: The families of ``train.family``, by name (``analysis/params/model.py: FAMILIES`` lists the same names).
@@ -287,6 +322,9 @@ FAMILIES: dict[str, Family] = {
     "linear": Family(train=_train_linear, refit=_refit, refits_on_dev=True),
     "encoder": Family(train=_train_encoder, refit=_refit, refits_on_dev=False),
     "distilled": Family(train=_train_distilled, refit=_refit_distilled, refits_on_dev=True),
+    # linear per type, and distilled for the types of train.type_family: one linear model whose
+    # weak rows carry the teacher's labels for the distilled types and the rules' for the rest
+    "mixture": Family(train=_train_distilled, refit=_refit_distilled, refits_on_dev=True),
 }
 
 
@@ -305,14 +343,19 @@ def train_model(
     refit_on_dev: bool,
     seed: int,
     n_jobs: int = 1,
+    teachers: list[TeacherLabels] | None = None,
 ) -> tuple[EventClassifier, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Train the family of ``spec.family`` (:data:`FAMILIES`), tune its thresholds on dev.
+
+    ``teachers``: the committed teacher labels of the distilled types (``train.teacher:
+    committed``); none fine-tunes the teacher where a family needs one.
 
     Returns
     -------
     tuple
-        The model, its thresholds table and dev probabilities (as
-        :func:`analysis.model.classifier.train_classifier`), and the training labels it
+        The model, its thresholds table (as :func:`analysis.model.classifier.train_classifier`,
+        with each type's ``family`` after ``model``: ``rules`` for a back-off type), its dev
+        probabilities, and the training labels it
         learned from: ``doc_id`` and one boolean (or NaN) column per type, one row per row of
         ``train`` (the distilled family's weak rows carry the encoder's labels).
     """
@@ -325,16 +368,23 @@ def train_model(
         refit_on_dev=refit_on_dev,
         seed=seed,
         n_jobs=n_jobs,
+        teachers=teachers,
     )
+    family = thresholds["event_type"].map(spec.type_families()).where(thresholds["model"] != "rules", "rules")
+    thresholds.insert(2, "family", family)
     return model, thresholds, dev_proba, learned_from[["doc_id", *model.event_types]]
 
 
-def refit_model(model: EventClassifier, frame: pd.DataFrame) -> EventClassifier:
+def refit_model(
+    model: EventClassifier, frame: pd.DataFrame, *, teachers: list[TeacherLabels] | None = None
+) -> EventClassifier:
     """Refit a saved model of any family on ``frame`` (a training set), as the cross-fitted folds need.
+
+    ``teachers``: the committed fold teachers of a distilled or mixture model; none fine-tunes one.
 
     Returns
     -------
     EventClassifier
         The refitted model, with the saved model's thresholds and learned types.
     """
-    return family_of(model).refit(model, frame)
+    return family_of(model).refit(model, frame, teachers)

@@ -105,6 +105,30 @@ def dev_evaluation(
     return {"scores": scores, "summary": evaluate.summary_table(scores), "average_precision": ap, "systems": systems}
 
 
+def classifier_dev_scores(
+    model, dev: pd.DataFrame, proba: pd.DataFrame, *, label_model: dict, **scoring
+) -> tuple[dict, pd.DataFrame]:
+    """Run :func:`dev_evaluation` for a fitted model and keep the classifier's scores over all dev.
+
+    ``scoring``: ``grid``, ``n_bootstrap``, ``seed`` and ``level``, as :func:`dev_evaluation`.
+
+    Returns
+    -------
+    tuple
+        :func:`dev_evaluation`'s dict, and the classifier's rows of its ``scores`` on the
+        ``all`` subset, indexed by ``event_type`` (``macro_measurable`` among them).
+    """
+    result = dev_evaluation(
+        dev.reset_index(drop=True),
+        proba.reset_index(drop=True),
+        learned=model.learned_types(),
+        label_model=label_model,
+        **scoring,
+    )
+    scores = result["scores"]
+    return result, scores[(scores["system"] == "classifier") & (scores["subset"] == "all")].set_index("event_type")
+
+
 def test_evaluation(
     test: pd.DataFrame,
     systems: dict[str, pd.DataFrame],

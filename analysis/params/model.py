@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 
+from analysis.codebook import EVENT_TYPES
 from analysis.config import check
 from analysis.params.corpus import SourceSpec
 
@@ -110,7 +111,16 @@ ENCODERS = {
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 #: Model families of ``train.family`` (docs/methods.md, "Model families").
-FAMILIES = ("linear", "encoder", "distilled")
+FAMILIES = ("linear", "encoder", "distilled", "mixture")
+
+#: Families a type may take in the ``mixture`` family (``train.type_family``): both predict at
+#: the linear model's speed with no encoder at hand (the encoder family needs its network).
+MIXABLE = ("linear", "distilled")
+
+#: Where the distilled types' teacher labels come from (``train.teacher``): ``fit`` fine-tunes
+#: the teacher inside the train and crossfit stages; ``committed`` reads the teacher pipeline's
+#: committed labels (``teacher/dvc.yaml``, ``make teacher``).
+TEACHERS = ("fit", "committed")
 
 
 @dataclass(frozen=True)
@@ -218,14 +228,25 @@ class ModelSpec:
     calibration_folds: int
     rule_features: bool
     min_positives: int  # fewer training positives: the type backs off to the weak-label rules
-    family: str  # linear (the n-gram model), encoder (fine-tuned), distilled (linear, taught by the encoder)
+    family: str  # linear (n-grams), encoder (fine-tuned), distilled (linear, taught by the encoder), mixture
     encoder: EncoderSpec
     ood_gate: bool = (
         False  # linear families: a conflict-or-not model, learnt from the out-of-domain negatives, scales every type
     )
+    type_family: dict[str, str] = field(default_factory=dict)  # family mixture: type -> linear or distilled
 
     def __post_init__(self) -> None:
         check(self.family in FAMILIES, "train.family", f"must be one of {list(FAMILIES)}, got {self.family!r}")
+        object.__setattr__(self, "type_family", dict(sorted((self.type_family or {}).items())))
+        unknown = sorted(set(self.type_family) - set(EVENT_TYPES))
+        check(not unknown, "train.type_family", f"unknown event type(s) {unknown}")
+        bad = sorted(f for f in self.type_family.values() if f not in MIXABLE)
+        check(not bad, "train.type_family", f"a type's family must be one of {list(MIXABLE)}, got {bad}")
+        if self.family == "mixture":
+            distilled = "distilled" in self.type_family.values()
+            check(distilled, "train.type_family", "family mixture needs a distilled type")
+        else:
+            check(not self.type_family, "train.type_family", "is for train.family: mixture")
         check(1 <= self.word_ngram_max <= 4, "train.word_ngram_max", "must be in [1, 4]")
         check(
             1 <= self.char_ngram_min <= self.char_ngram_max <= 8,
@@ -245,6 +266,16 @@ class ModelSpec:
         check(2 <= self.calibration_folds <= 10, "train.calibration_folds", "must be in [2, 10]")
         check(self.min_positives >= self.calibration_folds, "train.min_positives", "must be >= calibration_folds")
 
+    def type_families(self) -> dict[str, str]:
+        """Return each type's family: its ``type_family`` entry in a mixture (linear if none), else ``family``."""
+        if self.family == "mixture":
+            return {t: self.type_family.get(t, "linear") for t in EVENT_TYPES}
+        return dict.fromkeys(EVENT_TYPES, self.family)
+
+    def distilled_types(self) -> tuple[str, ...]:
+        """Return the types whose weak rows learn from the encoder's labels, in codebook order (none: no teacher)."""
+        return tuple(t for t, family in self.type_families().items() if family == "distilled")
+
 
 @dataclass(frozen=True)
 class TrainParams(ModelSpec):
@@ -256,9 +287,11 @@ class TrainParams(ModelSpec):
     n_jobs: int  # fits at once (processes): the train-only fit and the refit on train + dev
     choice_folds: int = 3  # check family_by_type: folds by text group over train + dev gold
     choice_margin: float = 0.01  # a family replaces linear for a type only if its AP is higher by more than this
+    teacher: str = "fit"  # distilled types: fine-tune the teacher in the stage (fit) or read teacher/ (committed)
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        check(self.teacher in TEACHERS, "train.teacher", f"must be one of {list(TEACHERS)}, got {self.teacher!r}")
         check(self.choice_folds >= 2, "train.choice_folds", f"must be >= 2, got {self.choice_folds}")
         check(0 <= self.choice_margin < 1, "train.choice_margin", "must be in [0, 1)")
         check(0 < self.threshold_step <= 0.1, "train.threshold_step", "must be in (0, 0.1]")

@@ -6,9 +6,11 @@ import pandas as pd
 
 from analysis import paths
 from analysis.checks.family_comparison import StackedClassifier, family_scores
+from analysis.codebook import EVENT_TYPES
 from analysis.io import write_table
 from analysis.model import behaviour, embeddings, families, ood
 from analysis.model.classifier import train_classifier
+from analysis.model.teacher import distilled_labels, taught_by
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 from analysis.stages._common import run
@@ -23,7 +25,8 @@ def main() -> None:
     linear = {**fit, "refit_on_dev": False, "n_jobs": 1}
     fitted = {"linear": train_classifier(train, dev, spec=train_params.spec(), **linear)}
     fitted["encoder"] = families.train_encoder(train, dev, spec=train_params.spec(), **fit)
-    distilled = families.distilled_labels(train, fitted["encoder"][0])
+    taught = taught_by(fitted["encoder"][0], train, fit="train")
+    distilled = distilled_labels(train, taught, EVENT_TYPES)
     fitted["distilled"] = train_classifier(distilled, dev, spec=train_params.spec(), **linear)
     stacked = StackedClassifier(
         train_params.spec(), seed=seed, encoder=embeddings.load_encoder(train_params.encoder.name), weight=1.0

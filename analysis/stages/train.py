@@ -8,6 +8,7 @@ from analysis import paths
 from analysis.io import write_parquet, write_table
 from analysis.model import persist
 from analysis.model.families import train_model
+from analysis.model.teacher import committed_teachers
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 from analysis.stages._common import run
@@ -16,15 +17,17 @@ from analysis.stages._common import run
 def main() -> None:
     """Fit, tune thresholds on the gold dev split, refit on train + dev (``train.refit_on_dev``), save securely."""
     params = load_params("train")
+    spec = params.spec()
     model, thresholds, dev_proba, training_labels = train_model(
         pd.read_parquet(paths.TRAIN_SET),
         pd.read_parquet(paths.DEV_SET),
-        spec=params.spec(),
+        spec=spec,
         label_model=json.loads(paths.LABEL_MODEL.read_text()),
         grid=threshold_grid(params.threshold_step),
         refit_on_dev=params.refit_on_dev,
         seed=load_params("base").seed,
         n_jobs=params.n_jobs,
+        teachers=committed_teachers(spec, params.teacher, paths.TEACHER_LABELS),
     )
     persist.save(paths.MODEL, model)
     write_parquet(paths.TRAINING_LABELS, training_labels)

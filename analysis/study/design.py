@@ -25,7 +25,7 @@ from scipy import stats
 
 from analysis.codebook import EVENT_TYPES
 from analysis.errors import DataError
-from analysis.labels.annotation import ACTIVE_STRATA
+from analysis.labels.annotation import model_chosen_strata
 from analysis.stats import holm, wilson_interval
 from analysis.study import estimators
 
@@ -35,7 +35,8 @@ ROLES = ("known", "sample", "rest")
 def design_gold(gold: pd.DataFrame, *, sample_strata: tuple[str, ...]) -> pd.DataFrame:
     """Return every gold text group with its role in the design and its labels.
 
-    The active-learning strata (:data:`analysis.labels.annotation.ACTIVE_STRATA`) are left out:
+    The strata a model chose (the active-learning rounds;
+    :func:`analysis.labels.annotation.model_chosen_strata`) are left out:
     a model chose them from the sample's own frame after the sample was drawn, for being hard
     to label. Counting them as known would take them out of the rest that the sample speaks
     for and leave a rest the sample no longer represents; left in the rest, they are
@@ -53,7 +54,7 @@ def design_gold(gold: pd.DataFrame, *, sample_strata: tuple[str, ...]) -> pd.Dat
         If two gold documents share a text group (a label would count twice), or a label is
         missing (every gold document is decided for every type).
     """
-    gold = gold[~gold["stratum"].isin(ACTIVE_STRATA)]
+    gold = gold[~gold["stratum"].isin(model_chosen_strata())]
     twice = gold["text_group"].duplicated()
     if twice.any():
         raise DataError(f"gold: text group {gold.loc[twice, 'text_group'].iloc[0]} holds two gold documents")

@@ -83,7 +83,10 @@ def taught_by(model, frame: pd.DataFrame, *, fit: str) -> TeacherLabels:
     """
     weak = frame[(frame["source"] == "weak").to_numpy()]
     learned = model.learned_types()
-    predicted = model.predict(weak["text"])[learned].astype(int).reset_index(drop=True)
+    if weak.empty:  # nothing to relabel (a gold-only training set)
+        predicted = pd.DataFrame({t: pd.Series(dtype=int) for t in learned})
+    else:
+        predicted = model.predict(weak["text"])[learned].astype(int).reset_index(drop=True)
     labels = pd.concat([weak[["doc_id"]].reset_index(drop=True), predicted], axis=1)
     log.info("teacher %s: %d weak documents, positives %s", fit, len(weak), predicted.sum().to_dict())
     thresholds = {t: float(model.thresholds[t]) for t in learned}

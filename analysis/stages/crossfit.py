@@ -26,7 +26,9 @@ def main() -> None:
     first = first_report_texts(
         events, pd.read_parquet(paths.REPORTS, columns=["report_id", "doc_id", "lag_days", "headline"])
     )
-    train = crossfit.with_labels(pd.read_parquet(paths.TRAIN_SET), pd.read_parquet(paths.TRAINING_LABELS))
+    # the rules' labels, not what the saved model learned from: a distilled refit relabels its weak
+    # rows by a teacher of its own, which must not learn from the saved teacher's labels either
+    train = pd.read_parquet(paths.TRAIN_SET)
     model = persist.load(paths.MODEL)
     seen_dev = train_params.refit_on_dev and family_of(model).refits_on_dev  # the folds refit on what it saw
     predicted, first_predicted = crossfit.cross_fitted(

@@ -105,7 +105,18 @@ def test_the_study_pipeline_never_imports_the_encoder():
     # with the linear family, no study stage (nor classify) may load the encoder's libraries:
     # the encoder and distilled families import them only when they run. (PyTorch itself is
     # not checked: scikit-learn's array-API layer imports it whenever installed.)
-    stages = ["acquire", "clean", "gold", "weak_label", "features", "train", "evaluate", "predict", "crossfit", "report"]
+    stages = [
+        "acquire",
+        "clean",
+        "gold",
+        "weak_label",
+        "features",
+        "train",
+        "evaluate",
+        "predict",
+        "crossfit",
+        "report",
+    ]
     code = (
         "import sys, importlib\n"
         + "".join(f"importlib.import_module('analysis.stages.{s}')\n" for s in stages)

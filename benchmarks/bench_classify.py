@@ -74,8 +74,8 @@ def _encoder_model():
     model.models_ = {t: "encoder" for t in model.event_types}
     model.label_model = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}
     _, transformers = encoder._torch()
-    model.tokenizer_ = transformers.AutoTokenizer.from_pretrained(str(encoder.encoder_dir(spec.encoder.name)))
-    model.net_ = encoder.build_network(spec.encoder.name, len(model.event_types), seed=1).eval()
+    model.tokenizer_ = transformers.AutoTokenizer.from_pretrained(str(encoder.folder(spec.encoder)))
+    model.net_ = encoder.build_network(spec.encoder, len(model.event_types), seed=1).eval()
     return model
 
 

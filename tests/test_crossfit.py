@@ -3,6 +3,7 @@
 import dataclasses
 
 import pandas as pd
+import pytest
 
 from analysis.codebook import EVENT_TYPES
 from analysis.model import crossfit
@@ -40,7 +41,9 @@ def _corpus() -> pd.DataFrame:
     return _set(rows)
 
 
-def test_every_document_and_extra_text_is_predicted_by_the_fold_that_held_it_out():
+@pytest.fixture(scope="module")
+def fitted_model():
+    # a linear model on the hand-written corpus: a low back-off bar, thresholds from four documents
     fitted = _corpus()
     spec = dataclasses.replace(
         load_params("train").spec(), min_positives=3, calibration_folds=2, min_df=1, family="linear", type_family={}
@@ -48,6 +51,11 @@ def test_every_document_and_extra_text_is_predicted_by_the_fold_that_held_it_out
     model, _, _ = train_classifier(
         fitted, fitted.iloc[:4], spec=spec, label_model=NO_RULES, grid=threshold_grid(0.05), refit_on_dev=False, seed=1
     )
+    return fitted, model
+
+
+def test_every_document_and_extra_text_is_predicted_by_the_fold_that_held_it_out(fitted_model):
+    fitted, model = fitted_model
     documents = fitted[["doc_id", "text_group", "text"]]
     # an event's first report: predicted by its document's fold, in the order given
     also = pd.DataFrame(
@@ -72,13 +80,7 @@ def test_every_document_and_extra_text_is_predicted_by_the_fold_that_held_it_out
         assert not seen["text"].isin(part["text"]).any()
 
 
-def test_without_extra_texts_the_second_frame_is_empty():
-    fitted = _corpus()
-    spec = dataclasses.replace(
-        load_params("train").spec(), min_positives=3, calibration_folds=2, min_df=1, family="linear", type_family={}
-    )
-    model, _, _ = train_classifier(
-        fitted, fitted.iloc[:4], spec=spec, label_model=NO_RULES, grid=threshold_grid(0.05), refit_on_dev=False, seed=1
-    )
+def test_without_extra_texts_the_second_frame_is_empty(fitted_model):
+    fitted, model = fitted_model
     predicted, extra = crossfit.cross_fitted(fitted[["doc_id", "text_group", "text"]], fitted, model, folds=2, seed=1)
     assert len(predicted) == len(fitted) and extra.empty

@@ -66,9 +66,11 @@ assert "kidnapping" in weak.columns
 rows = documents[["doc_id", "collection"]].assign(source="gold", stratum="random", weight=1.0)
 rows["text"] = texts.to_numpy()
 train = pd.concat([rows.reset_index(drop=True), gold.reset_index(drop=True)], axis=1)
+# the linear family: the study's mixture learns its distilled types from teacher labels, which a
+# new type has none of until `make teacher` is run again (and which need the encoder's extra)
+linear = replace(load_params("train").spec(), family="linear", type_family={})
 model, thresholds, dev_proba, learned = train_model(
-    train, train, spec=load_params("train").spec(), label_model=label_model, grid=threshold_grid(0.05),
-    refit_on_dev=False, seed=0,
+    train, train, spec=linear, label_model=label_model, grid=threshold_grid(0.05), refit_on_dev=False, seed=0,
 )
 assert "kidnapping" in set(thresholds["event_type"]), thresholds
 assert "kidnapping" in learned.columns, learned.columns

@@ -279,15 +279,19 @@ def _train_distilled(
     ``teachers``: the teacher pipeline's committed labels (``train.teacher: committed``); none
     fine-tunes the teacher here (``fit``).
     """
-    if teachers is None:
-        fit = {k: linear[k] for k in ("label_model", "seed")}
-        taught = teach(train, spec=spec, dev=dev, grid=linear["grid"], fit="train", **fit)
-    else:
-        taught = labels_for(teachers, train, encoder=spec.encoder)
+    fit = {"label_model": linear["label_model"], "seed": linear["seed"], "dev": dev, "grid": linear["grid"]}
+    taught = _taught(train, spec=spec, teachers=teachers, fit="train", **fit)
     train = distilled_labels(train, taught, spec.distilled_types())
     model, thresholds, dev_proba = train_classifier(train, dev, spec=spec, **linear)
     model.teacher_thresholds_ = dict(taught.thresholds)  # a cross-fitted refit's own teacher cuts at these
     return model, thresholds, dev_proba, train
+
+
+def _taught(frame: pd.DataFrame, *, spec: ModelSpec, teachers: list[TeacherLabels] | None, **teach_args):
+    """Return the committed teacher fitted on ``frame`` (``teachers`` given), else fine-tune one (:func:`teach`)."""
+    if teachers is None:
+        return teach(frame, spec=spec, **teach_args)
+    return labels_for(teachers, frame, encoder=spec.encoder)
 
 
 def _refit(model: EventClassifier, frame: pd.DataFrame, teachers: list[TeacherLabels] | None = None) -> EventClassifier:
@@ -303,17 +307,8 @@ def _refit_distilled(
     saved teacher's, tuned on all of dev: ten numbers, not labels.) ``teachers``: the
     committed fold teachers; none fine-tunes one here.
     """
-    if teachers is None:
-        taught = teach(
-            frame,
-            spec=model.spec,
-            label_model=model.label_model,
-            seed=model.seed,
-            fit="fold",
-            thresholds=model.teacher_thresholds_,
-        )
-    else:
-        taught = labels_for(teachers, frame, encoder=model.spec.encoder)
+    fit = {"label_model": model.label_model, "seed": model.seed, "thresholds": model.teacher_thresholds_}
+    taught = _taught(frame, spec=model.spec, teachers=teachers, fit="fold", **fit)
     return _refit(model, distilled_labels(frame, taught, model.spec.distilled_types()))
 
 

@@ -32,10 +32,11 @@ def test_docs_figures_and_tables_are_named_in_a_pipeline():
     dvc = "".join(p.read_text() for p in (paths.DVC_YAML, paths.CHECKS_DVC_YAML, paths.BENCHMARK_DVC_YAML))
     for name in re.findall(r"figures/([a-z0-9_]+)\.png", text):
         assert f"figures/{name}.png" in dvc, name
-    scripted = {paths.SCALE_TABLE.name}  # written by benchmarks/bench_scale.py, not by a stage
+    scripted = {paths.SCALE_TABLE.name, paths.ONNX_TIMING.name}  # written by benchmarks/bench_{scale,onnx}.py
     # committed records of dev experiments (dvc exp run), frozen by date rather than rebuilt
     scripted |= {p.stem for p in paths.CHECK_RECORDS.glob("*.md")}
     assert "write_table(paths.SCALE_TABLE" in (paths.ROOT / "benchmarks" / "bench_scale.py").read_text()
+    assert "OUT = paths.ONNX_TIMING" in (paths.ROOT / "benchmarks" / "bench_onnx.py").read_text()
     for name in re.findall(r"<!-- ([a-z0-9_]+):start -->", text):
         assert f"tables/{name}.md" in dvc or name in scripted, name
 

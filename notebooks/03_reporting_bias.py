@@ -70,7 +70,8 @@ shares.assign(bias=shares["share"] - shares["share_est"]).sort_values("bias").he
 
 # %%
 show(paths.FIG_OUTLET_PROFILES)
-pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))[["event_type", "p_value_holm", "cramers_v", "test_est", "p_value_est_holm"]]
+tests = pd.read_csv(paths.OUTLET_TESTS.with_suffix(".csv"))
+tests[["event_type", "p_value_holm", "cramers_v", "test_est", "p_value_est_holm"]]
 
 # %% [markdown]
 # ## 3. Do credible and non-credible articles report different events?

@@ -84,3 +84,13 @@ def test_without_extra_texts_the_second_frame_is_empty(fitted_model):
     fitted, model = fitted_model
     predicted, extra = crossfit.cross_fitted(fitted[["doc_id", "text_group", "text"]], fitted, model, folds=2, seed=1)
     assert len(predicted) == len(fitted) and extra.empty
+
+
+def test_a_groups_fold_does_not_depend_on_the_other_groups():
+    groups = pd.Series([f"ucdp_iraq:{i}" for i in range(200)])
+    fold = crossfit.fold_of(groups, folds=2, seed=1)
+    assert fold.value_counts().min() > 70  # near even, as a hash is
+    # a corpus added beside: every study group keeps its fold, so no fold teacher saw a held-out one
+    grown = pd.concat([groups, pd.Series([f"own_news:{i}" for i in range(50)])], ignore_index=True)
+    assert crossfit.fold_of(grown, folds=2, seed=1).iloc[:200].tolist() == fold.tolist()
+    assert crossfit.fold_of(groups, folds=2, seed=2).tolist() != fold.tolist()  # the seed still draws them

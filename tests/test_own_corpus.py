@@ -155,7 +155,7 @@ def test_the_own_corpus_is_labelled_and_the_article_analyses_are_drawn(tmp_path)
         "calibration": pd.read_csv(paths.CALIBRATION_CURVE),
         "rules": ["defection", "surrender"],
     }
-    drawn = report.study_figures(labelled, reports, built, instrument, params=params, collections=acquire)
+    drawn = report.study_figures(labelled, reports, built, instrument, crossfit, params=params, collections=acquire)
     assert list(drawn) == list(report.FIGURES)
     for name, fig in drawn.items():
         save(fig, tmp_path / "figures" / name)

@@ -24,6 +24,7 @@ from analysis.model.teacher import (
     frame_fingerprint,
     labels_for,
     read_teachers,
+    teacher_labels,
     write_teacher,
 )
 from analysis.model.thresholds import threshold_grid
@@ -79,9 +80,9 @@ def spec():
 def _teacher(frame: pd.DataFrame, spec, *, fit: str = "train") -> TeacherLabels:
     """A hand-written teacher for the weak rows of ``frame``: airstrike for the first, clash for the second."""
     weak = frame[frame["source"] == "weak"]
-    labels = pd.DataFrame({"doc_id": weak["doc_id"].tolist(), "airstrike": [1, 0], "clash": [0, 0]})
+    labels = pd.DataFrame({"doc_id": weak["doc_id"].tolist(), "airstrike": [1, 0][: len(weak)], "clash": 0})
     thresholds = {"airstrike": 0.4, "clash": 0.6}
-    return TeacherLabels(fit, frame_fingerprint(frame), thresholds, encoder_settings(spec.encoder), labels)
+    return teacher_labels(fit, frame, thresholds, encoder_settings(spec.encoder), labels)
 
 
 def test_the_fingerprint_tells_frames_apart():
@@ -103,12 +104,17 @@ def test_distilled_labels_replace_only_the_weak_rows_of_the_distilled_types(spec
     assert out["airstrike"].dtype == frame["airstrike"].dtype
 
 
-def test_a_weak_row_without_a_teacher_label_is_an_error(spec):
+def test_a_grown_frame_is_served_and_its_added_weak_rows_keep_the_rules_labels(spec, caplog):
     frame = pd.concat([_gold(), _weak()], ignore_index=True)
     taught = _teacher(frame, spec)
-    taught = dataclasses.replace(taught, labels=taught.labels.iloc[:1])
-    with pytest.raises(DataError, match="no label for weak document ucdp_iraq:w001"):
-        distilled_labels(frame, taught, spec.distilled_types())
+    # a researcher's corpus added beside the study's: one more weak row, which the teacher never saw
+    added = _set("x", [("Aircraft bombed the port", {"clash": True})], source="weak")
+    grown = pd.concat([frame, added], ignore_index=True)
+    assert labels_for([taught], grown, encoder=spec.encoder) is taught
+    assert "1 of this frame's 3 weak documents were added since" in caplog.text
+    out = distilled_labels(grown, taught, spec.distilled_types())
+    assert out["airstrike"].iloc[-3:].tolist() == [True, False, False]  # taught, taught, the rules' (none)
+    assert out["clash"].iloc[-1]  # the added row: the rules' labels throughout
 
 
 def test_a_stale_teacher_is_refused_with_what_to_run(spec):
@@ -116,11 +122,39 @@ def test_a_stale_teacher_is_refused_with_what_to_run(spec):
     teachers = [_teacher(frame, spec)]
     assert labels_for(teachers, frame, encoder=spec.encoder) is teachers[0]
     with pytest.raises(DataError, match="re-run `make teacher`") as err:
-        labels_for(teachers, frame.iloc[1:], encoder=spec.encoder)  # the training data changed
+        labels_for(teachers, frame.iloc[:-1], encoder=spec.encoder)  # a weak row it learnt from is gone
     assert "\n" not in str(err.value)
+    edited = frame.assign(text=frame["text"].str.replace("police", "the police"))
+    with pytest.raises(DataError, match="re-run `make teacher`"):
+        labels_for(teachers, edited, encoder=spec.encoder)  # a weak row's text changed under its id
     other = dataclasses.replace(spec.encoder, epochs=spec.encoder.epochs + 1)
     with pytest.raises(DataError, match="other train.encoder settings"):
         labels_for(teachers, frame, encoder=other)
+
+
+def test_a_teacher_that_saw_a_held_out_document_never_serves_the_fold(spec):
+    frame = pd.concat([_gold(), _weak()], ignore_index=True)
+    everything = _teacher(frame, spec, fit="train")  # learnt from both weak rows
+    fold = frame.iloc[:-1]  # a fold's refit: the second weak row is held out
+    fold_teacher = _teacher(pd.concat([_gold(), _weak().iloc[:1]], ignore_index=True), spec, fit="fold_0")
+    assert labels_for([everything, fold_teacher], fold, encoder=spec.encoder) is fold_teacher
+    with pytest.raises(DataError, match="no teacher saw only rows of this training frame"):
+        labels_for([everything], fold, encoder=spec.encoder)  # never the one that saw the held-out row
+    # of two teachers a grown frame holds whole, the one that labels more of it
+    grown = pd.concat([frame, _set("x", [("Aircraft bombed the port", {})], source="weak")], ignore_index=True)
+    assert labels_for([fold_teacher, everything], grown, encoder=spec.encoder) is everything
+
+
+def test_a_teacher_that_saw_a_held_out_gold_document_is_refused(spec):
+    frame = pd.concat([_gold(), _weak()], ignore_index=True)
+    taught = _teacher(frame, spec)
+    # a fold holding out one gold document (no weak row): the teacher learnt that document's gold labels
+    with pytest.raises(DataError, match="no teacher saw only rows of this training frame"):
+        labels_for([taught], frame.iloc[1:], encoder=spec.encoder)
+    # nor one whose gold text changed under its id since
+    edited = frame.assign(text=frame["text"].str.replace("Warplanes struck the north", "Jets struck the north"))
+    with pytest.raises(DataError, match="re-run `make teacher`"):
+        labels_for([taught], edited, encoder=spec.encoder)
 
 
 def test_teachers_round_trip_through_their_files(spec, tmp_path):
@@ -128,7 +162,11 @@ def test_teachers_round_trip_through_their_files(spec, tmp_path):
     write_teacher(tmp_path, _teacher(frame, spec))
     (back,) = read_teachers(tmp_path)
     assert back.fit == "train" and back.thresholds == {"airstrike": 0.4, "clash": 0.6}
+    assert back.seen["source"].value_counts().to_dict() == {"gold": 18, "weak": 2}  # every row it could learn from
     assert labels_for([back], frame, encoder=spec.encoder).labels["airstrike"].tolist() == [1, 0]
+    assert [t.fit for t in read_teachers(tmp_path, fits=("train",))] == ["train"]  # the fits asked for
+    with pytest.raises(DataError, match="no teacher labels"):
+        read_teachers(tmp_path, fits=("fold_0",))
     (tmp_path / "train.json").write_text('{"format": "something else"}')
     with pytest.raises(DataError, match="not a teacher's labels"):
         read_teachers(tmp_path)
@@ -150,9 +188,9 @@ def test_the_mixture_learns_its_distilled_types_from_the_teacher(spec):
     assert learned["airstrike"].tolist()[-2:] == [True, False]  # the teacher's
     assert learned["clash"].tolist()[-2:] == [True, True]  # the rules'
     assert model.teacher_thresholds_ == {"airstrike": 0.4, "clash": 0.6}
-    # a cross-fitted fold's refit needs the teacher fitted on exactly its rows
-    fold = crossfit.with_labels(train, learned).iloc[3:].reset_index(drop=True)
-    with pytest.raises(DataError, match="no teacher was fitted on this training frame"):
+    # a cross-fitted fold's refit (a weak row held out) needs a teacher that never saw the held-out row
+    fold = crossfit.with_labels(train, learned).iloc[:-1].reset_index(drop=True)
+    with pytest.raises(DataError, match="no teacher saw only rows of this training frame"):
         refit_model(model, fold, teachers=[_teacher(train, spec)])
     refit = refit_model(model, fold, teachers=[_teacher(fold, spec, fit="fold_0")])
     assert refit.thresholds == model.thresholds

@@ -13,9 +13,9 @@ and Candès, PNAS 2024).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
-import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
@@ -32,12 +32,17 @@ BATCH = 4000
 
 
 def fold_of(text_groups: pd.Series, *, folds: int, seed: int) -> pd.Series:
-    """Assign each text group to one of ``folds`` folds at random (seeded); documents of a group share it."""
-    groups = np.sort(text_groups.unique())
-    order = np.random.default_rng(seed).permutation(len(groups))
-    fold = np.empty(len(groups), dtype=int)
-    fold[order] = np.arange(len(groups)) % folds  # balanced folds: the k-th group drawn goes to fold k mod folds
-    return text_groups.map(pd.Series(fold, index=groups))
+    """Assign each text group to one of ``folds`` folds by a seeded hash of its id; documents of a group share it.
+
+    A group's fold depends on its id and the seed alone, not on which other groups are in
+    the corpus: a corpus added beside the study's leaves every study document in its fold,
+    so the committed fold teachers (:mod:`analysis.model.teacher`) still serve. (An added
+    document that joins a study group and sorts first renames the group, which may move it;
+    :func:`analysis.model.teacher.labels_for` then refuses the teacher that saw it.)
+    """
+    groups = pd.Series(text_groups.unique())
+    fold = groups.map(lambda g: int(hashlib.sha256(f"{seed}:{g}".encode()).hexdigest()[:8], 16) % folds)
+    return text_groups.map(pd.Series(fold.to_numpy(), index=groups.to_numpy()))
 
 
 def cross_fitted(

@@ -74,7 +74,7 @@ def main() -> None:
     for name, frame in built.items():
         write_table(paths.TABLES / name, frame, caption=captions[name], float_format="{:.3f}")
     instrument = _instrument() if trained else None
-    drawn = report.study_figures(labelled, reports, built, instrument, params=params, collections=collections)
+    drawn = report.study_figures(labelled, reports, built, instrument, crossfit, params=params, collections=collections)
     for name, fig in drawn.items():
         style.save(fig, paths.FIGURES / name)
     metrics = {"gold": json.loads(paths.GOLD_METRICS.read_text()), **(instrument["metrics"] if instrument else {})}

@@ -36,10 +36,8 @@ def main() -> None:
     held = crossfit.held_folds(eligible(documents).sort_values("doc_id", ignore_index=True), folds=folds, seed=seed)
     seen_dev = params.refit_on_dev and FAMILIES[spec.family].refits_on_dev
     frame = crossfit.fold_frame(crossfit.fitted_frame(train, dev, documents, seen_dev=seen_dev), held[int(fit[5:])])
-    saved = {t.fit: t for t in read_teachers(paths.TEACHER_LABELS)}
-    if "train" not in saved:
-        raise DataError(f"{paths.TEACHER_LABELS}: no train teacher, whose cuts the folds reuse; run teach_train first")
-    write_teacher(paths.TEACHER_LABELS, teach(frame, thresholds=saved["train"].thresholds, **shared))
+    (saved,) = read_teachers(paths.TEACHER_LABELS, fits=("train",))  # the folds reuse its cuts
+    write_teacher(paths.TEACHER_LABELS, teach(frame, thresholds=saved.thresholds, **shared))
 
 
 if __name__ == "__main__":

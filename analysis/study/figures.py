@@ -8,6 +8,8 @@ drawn in the style of :mod:`analysis.study.style`, whose ``save`` writes byte-id
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -324,13 +326,13 @@ def selection(table: pd.DataFrame, *, level: float) -> plt.Figure:
             ax.legend(fontsize=5, loc="upper left")
             ax.set_xticks(x, labels=bands, fontsize=5.5)
         label_grid(axes, xlabel="fatalities (UCDP best)", ylabel="sources per event")
-        fig.suptitle(
-            "UCDP events: mean source reports by fatality band, per type predicted from the event's first report\n"
-            "alone, and country (n: unsealed events). "
+        caption = (
+            "UCDP events: mean source reports by fatality band and country, per type predicted (uncorrected) from "
+            "the event's first report alone by a model that held the event's document out (n: unsealed events). "
             f"Bars: {level:.0%} percentile bootstrap interval of the mean; bands with fewer than {MIN_BAND_EVENTS} "
-            "events are not drawn.",
-            fontsize=6.5,
+            "events are not drawn."
         )
+        fig.suptitle(textwrap.fill(caption, width=130), fontsize=6.5)
         return fig
 
 
@@ -403,13 +405,14 @@ def dynamics(
         axes[0, 0].set_ylabel("events\nper week", fontsize=6, rotation=0, ha="right", va="center")
         drawn = yearly[yearly["method"].isin(["ppi++", "gold"])]
         sampled = f"{drawn['n_sample'].min()} to {drawn['n_sample'].max()}" if len(drawn) else "no"
-        fig.suptitle(
-            "Share of events of each type. Blue: predicted labels, pooled over 4 weeks (not drawn where those\n"
-            f"weeks hold fewer than {min_events} events). Orange: each year's estimate from its gold labels and "
-            f"{sampled} sampled events (PPI++, or the sample\nalone under 30 or 10 expected positives) with its "
-            f"{level:.0%} interval; none for a year with no sampled event.",
-            fontsize=6.5,
+        caption = (
+            "Share of events of each type. Blue: the cross-fitted labels (each event read by a model that never "
+            "trained on it; share_crossfit), pooled over 4 weeks (not drawn where "
+            f"those weeks hold fewer than {min_events} events). Orange: each year's estimate from its gold labels and "
+            f"{sampled} sampled events (PPI++, or the sample alone under 30 or 10 expected positives) with its "
+            f"{level:.0%} interval; none for a year with no sampled event."
         )
+        fig.suptitle(textwrap.fill(caption, width=118), fontsize=6.5)
         return fig
 
 

@@ -241,6 +241,7 @@ def study_figures(
     reports: pd.DataFrame,
     built: dict[str, pd.DataFrame],
     instrument: dict | None,
+    crossfit: pd.DataFrame,
     *,
     params: ReportParams,
     collections: AcquireParams,
@@ -249,7 +250,8 @@ def study_figures(
 
     ``instrument`` holds the trained classifier's test ``scores``, ``calibration`` curve and the
     types left to the ``rules``; with ``None`` (a pinned classifier, evaluated where it was
-    trained) its two figures say so.
+    trained) its two figures say so. ``crossfit``: the ``crossfit`` stage's predictions, which
+    the weekly shares of ``dynamics`` count (no document read by a model that trained on it).
     """
     labels = collections.labels()
     events, articles = collections.of_kind("event_reports"), collections.of_kind("articles")
@@ -289,9 +291,11 @@ def study_figures(
         )
         drawn["selection"] = figures.selection(built["selection_by_type"], level=params.ci_level)
         panels = []
+        out_of_fold = design.with_crossfit(eligible(labelled), crossfit)
+        out_of_fold = out_of_fold.assign(**{t: out_of_fold[f"cf_{t}"].astype(bool) for t in EVENT_TYPES})
         for c in events:
             start, end = params.dynamics_windows.get(c, (None, None))
-            weekly = analyses.weekly_shares(eligible(labelled), collection=c, start=start, end=end)
+            weekly = analyses.weekly_shares(out_of_fold, collection=c, start=start, end=end)
             window = f", events of {start} to {end} only" if start else ""  # report.dynamics_windows
             panels.append((c, f"{labels[c]}{window}", weekly))
         drawn["dynamics"] = figures.dynamics(

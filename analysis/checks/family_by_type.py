@@ -16,7 +16,6 @@ The rule (``docs/decisions.md``, written before the table was read) is
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 import numpy as np
@@ -25,6 +24,7 @@ from sklearn.metrics import average_precision_score
 
 from analysis.codebook import EVENT_TYPES
 from analysis.model.classifier import EventClassifier
+from analysis.model.crossfit import fold_of
 from analysis.model.families import EncoderClassifier
 from analysis.model.teacher import distilled_labels, taught_by
 from analysis.model.thresholds import cross_fitted_f1
@@ -36,8 +36,7 @@ CANDIDATES = ("linear", "encoder", "distilled")
 
 def gold_folds(text_groups: pd.Series, *, k: int, seed: int) -> pd.Series:
     """Fold (0..k-1) of each gold row: a seeded hash of its text group, so a group never spans folds."""
-    digest = text_groups.astype(str).map(lambda g: int(hashlib.sha256(f"{seed}:{g}".encode()).hexdigest()[:8], 16))
-    return (digest % k).astype(int)
+    return fold_of(text_groups.astype(str), folds=k, seed=seed).astype(int)  # the cross-fitting's own hash
 
 
 def out_of_fold(

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: teacher multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-onnx benchmark-conflibert clean-venv
+.PHONY: teacher multiverse install install-embeddings install-label-studio screenshot-label-studio repro score-test dvc-yaml exp-show checks test test-recipes test-fast lint lab screenshot-lab docs manifest plots screenshot-plots benchmark benchmark-scale benchmark-classify benchmark-onnx benchmark-conflibert clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,9 @@ $(EMB_STAMP): $(STAMP)
 install-embeddings: $(EMB_STAMP)  ## add the optional encoder (PyTorch CPU, about 1 GB): train.family encoder or distilled, the checks, the yardstick
 
 LS_VENV := .venv-label-studio
-$(LS_VENV)/.installed-stamp: requirements-label-studio.txt
+$(LS_VENV)/.installed-stamp: requirements-label-studio.txt constraints-label-studio.txt
 	$(PYTHON) -m venv $(LS_VENV)
-	$(LS_VENV)/bin/python -m pip install --quiet -r requirements-label-studio.txt
+	$(LS_VENV)/bin/python -m pip install --quiet -c constraints-label-studio.txt -r requirements-label-studio.txt
 	touch $@
 
 install-label-studio: $(LS_VENV)/.installed-stamp  ## Label Studio in a venv of its own (its pins would move the study's): docs/annotate.md
@@ -52,8 +52,11 @@ dvc-yaml: install  ## write every stage's code deps in the dvc.yaml files from t
 exp-show: install  ## the dvc experiments in 120 columns: changed params and headline dev metrics
 	python -m analysis experiments
 
-test: repro        ## the whole suite: runs the pipeline first (notebooks read its outputs)
-	pytest
+test: repro        ## the whole suite but the fresh-clone recipes: runs the pipeline first (notebooks read its outputs)
+	pytest -m "not fresh_clone"
+
+test-recipes: repro ## the README's experiment recipe on a fresh clone of HEAD (about 7 minutes; .ci/run runs it)
+	pytest -m fresh_clone
 
 test-fast: install ## unit tests only (no real-corpus run, no notebooks)
 	pytest -m "not slow and not notebooks"

@@ -75,6 +75,7 @@ def test_the_restore_recipe_is_in_the_readme():
 
 
 @pytest.mark.slow
+@pytest.mark.fresh_clone  # retrains the model and the cross-fit: about 400 s, outside make test's 10 minutes
 def test_the_readme_experiment_and_restore_recipe_on_a_fresh_clone(tmp_path):
     # needs the built pipeline of this checkout (make test builds it first): the clone shares its
     # DVC cache, so `dvc checkout` gives it the committed outputs without rebuilding them

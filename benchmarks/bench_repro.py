@@ -55,7 +55,7 @@ def main() -> None:
                 "create .venv and install the pinned dependencies",
                 "check params.yaml, dvc repro, manifest (set-up done)",
                 "both, from a fresh clone",
-                "the whole test suite, after make repro",
+                "the test suite, after make repro",
             ],
         }
     )

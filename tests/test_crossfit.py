@@ -12,7 +12,8 @@ from analysis.model.datasets import SET_COLUMNS
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 
-NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}
+from training_sets import NO_RULES
+
 PLACES = ("north", "south", "east", "west", "old", "new", "upper", "lower", "far", "near", "high", "low")
 
 

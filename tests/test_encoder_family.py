@@ -16,35 +16,18 @@ from analysis.codebook import EVENT_TYPES
 from analysis.config import build, read_yaml
 from analysis.errors import DataError, ParamsError
 from analysis.model import crossfit, encoder, persist
-from analysis.model.datasets import SET_COLUMNS
 from analysis.model.embeddings import encoder_dir
 from analysis.model.families import EncoderClassifier, _fine_tune_rows, refit_model, train_model
 from analysis.model.teacher import distilled_labels, taught_by
 from analysis.model.thresholds import threshold_grid
 from analysis.params import TrainParams, load_params
 
+from training_sets import NO_RULES, labelled_set
+
 pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}  # back-off types predict nothing
 PLACES = ("north", "south", "east", "west", "old", "new")
-
-
-def _set(prefix: str, rows: list[tuple[str, dict]], *, source: str = "gold") -> pd.DataFrame:
-    """A training or dev set (SET_COLUMNS) from (text, {type: True}) rows."""
-    frame = pd.DataFrame(
-        {
-            "doc_id": [f"ucdp_iraq:{prefix}{i:03d}" for i in range(len(rows))],
-            "collection": "ucdp_iraq",
-            "source": source,
-            "stratum": "random",
-            "weight": 1.0,
-            "text": [text for text, _ in rows],
-        }
-    )
-    for t in EVENT_TYPES:
-        frame[t] = pd.array([bool(labels.get(t)) for _, labels in rows], dtype="boolean")
-    return frame[SET_COLUMNS]
 
 
 def _rows(places) -> list[tuple[str, dict]]:
@@ -67,7 +50,7 @@ def spec():
 
 @pytest.fixture(scope="module")
 def fitted(spec):
-    train = _set("t", _rows(PLACES))
+    train = labelled_set("t", _rows(PLACES))
     return EncoderClassifier(spec, seed=1).fit(train["text"], train, label_model=NO_RULES)
 
 
@@ -91,7 +74,7 @@ def test_fine_tuning_learns_and_backs_off_rare_types(fitted):
 
 def test_fine_tuning_repeats_exactly(spec, fitted):
     # same data, seed and threads: the same weights, to the bit (dvc repro -f keeps dvc.lock)
-    train = _set("t", _rows(PLACES))
+    train = labelled_set("t", _rows(PLACES))
     again = EncoderClassifier(spec, seed=1).fit(train["text"], train, label_model=NO_RULES)
     for (name, a), (_, b) in zip(fitted.net_.state_dict().items(), again.net_.state_dict().items(), strict=True):
         assert np.array_equal(a.numpy(), b.numpy()), name
@@ -129,8 +112,8 @@ def test_fine_tune_rows_take_gold_and_a_capped_extra_sample():
 
 
 def test_distilled_labels_replace_only_the_weak_rows(fitted):
-    gold = _set("g", [("Warplanes struck the far district", {})])  # a gold label the teacher would contradict
-    weak = _set(
+    gold = labelled_set("g", [("Warplanes struck the far district", {})])  # a gold label the teacher would contradict
+    weak = labelled_set(
         "w",
         [("Warplanes struck the near district", {}), ("Officials met to plan", {"negotiation": True})],
         source="weak",
@@ -146,7 +129,7 @@ def test_distilled_labels_replace_only_the_weak_rows(fitted):
 
 def test_train_model_reports_the_labels_it_learned_from(spec):
     linear = dataclasses.replace(spec, family="linear")
-    train, dev = _set("t", _rows(PLACES)), _set("d", _rows(("far", "near")))
+    train, dev = labelled_set("t", _rows(PLACES)), labelled_set("d", _rows(("far", "near")))
     kwargs = {"label_model": NO_RULES, "grid": threshold_grid(0.05), "refit_on_dev": False, "seed": 1}
     model, _, _, labels = train_model(train, dev, spec=linear, **kwargs)
     assert labels["doc_id"].tolist() == train["doc_id"].tolist()
@@ -177,9 +160,9 @@ def test_a_distilled_model_refits_with_a_teacher_of_its_own(spec):
     # the cross-fitted folds: the refit's teacher is fine-tuned on the refit's data alone, and
     # the refit keeps the saved model's thresholds and learned types
     distilled = dataclasses.replace(spec, family="distilled")
-    weak = _set("w", [(f"Jets bombed the {p} quarter", {}) for p in PLACES], source="weak")
-    train = pd.concat([_set("t", _rows(PLACES)), weak], ignore_index=True)
-    dev = _set("d", _rows(("far", "near")))
+    weak = labelled_set("w", [(f"Jets bombed the {p} quarter", {}) for p in PLACES], source="weak")
+    train = pd.concat([labelled_set("t", _rows(PLACES)), weak], ignore_index=True)
+    dev = labelled_set("d", _rows(("far", "near")))
     kwargs = {"label_model": NO_RULES, "grid": threshold_grid(0.05), "refit_on_dev": False, "seed": 1}
     model, _, _, labels = train_model(train, dev, spec=distilled, **kwargs)
     assert model.teacher_thresholds_ and set(model.teacher_thresholds_) <= set(EVENT_TYPES)  # the teacher's cuts
@@ -198,7 +181,7 @@ def test_your_own_encoder_folder_is_used_when_its_sha256_matches(spec, tmp_path)
         spec, encoder=dataclasses.replace(spec.encoder, name="my-encoder", path=str(packaged), sha256=digest)
     )
     assert encoder.folder(own.encoder) == packaged.resolve()
-    train = _set("t", _rows(PLACES))
+    train = labelled_set("t", _rows(PLACES))
     fitted = EncoderClassifier(own, seed=1).fit(train["text"], train, label_model=NO_RULES)
     assert fitted.learned_types() == ["airstrike"]
     wrong = dataclasses.replace(own.encoder, sha256="0" * 64)  # another file than the one named

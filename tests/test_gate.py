@@ -12,7 +12,7 @@ from analysis.model.classifier import EventClassifier
 from analysis.model.datasets import SET_COLUMNS
 from analysis.params import load_params
 
-NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}
+from training_sets import NO_RULES
 
 
 def _rows(texts, *, source, labels=None):

@@ -13,7 +13,8 @@ from analysis.model.datasets import SET_COLUMNS
 from analysis.model.thresholds import threshold_grid
 from analysis.params import load_params
 
-NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}  # back-off types predict nothing
+from training_sets import NO_RULES
+
 PLACES = ("north", "south", "east", "west", "old", "new", "upper", "lower")
 
 

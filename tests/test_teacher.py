@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.codebook import EVENT_TYPES
 from analysis.config import build, read_yaml
 from analysis.errors import DataError, ParamsError
 from analysis.model import crossfit
-from analysis.model.datasets import SET_COLUMNS
 from analysis.model.families import refit_model, train_model
 from analysis.model.teacher import (
     TeacherLabels,
@@ -30,25 +28,9 @@ from analysis.model.teacher import (
 from analysis.model.thresholds import threshold_grid
 from analysis.params import TrainParams, load_params
 
-NO_RULES = {"combine": "majority", "min_accuracy": 0.0, "voting_lfs": []}
+from training_sets import NO_RULES, labelled_set
+
 PLACES = ("north", "south", "east", "west", "old", "new")
-
-
-def _set(prefix: str, rows: list[tuple[str, dict]], *, source: str = "gold") -> pd.DataFrame:
-    """A training set (SET_COLUMNS) from (text, {type: True}) rows."""
-    frame = pd.DataFrame(
-        {
-            "doc_id": [f"ucdp_iraq:{prefix}{i:03d}" for i in range(len(rows))],
-            "collection": "ucdp_iraq",
-            "source": source,
-            "stratum": "random",
-            "weight": 1.0,
-            "text": [text for text, _ in rows],
-        }
-    )
-    for t in EVENT_TYPES:
-        frame[t] = pd.array([bool(labels.get(t)) for _, labels in rows], dtype="boolean")
-    return frame[SET_COLUMNS]
 
 
 def _gold() -> pd.DataFrame:
@@ -57,12 +39,12 @@ def _gold() -> pd.DataFrame:
         rows.append((f"Warplanes struck the {p} district", {"airstrike": True}))  # airstrike
         rows.append((f"Troops fought rebels in the {p} district", {"clash": True}))  # clash
         rows.append((f"Officials met in the {p} district to discuss the harvest", {}))  # nothing
-    return _set("g", rows)
+    return labelled_set("g", rows)
 
 
 def _weak() -> pd.DataFrame:
     # the rules called both weak rows a clash; the teacher will say airstrike for the first
-    return _set(
+    return labelled_set(
         "w",
         [("Jets hit the market in the far district", {"clash": True}), ("Gunmen fought police", {"clash": True})],
         source="weak",
@@ -108,7 +90,7 @@ def test_a_grown_frame_is_served_and_its_added_weak_rows_keep_the_rules_labels(s
     frame = pd.concat([_gold(), _weak()], ignore_index=True)
     taught = _teacher(frame, spec)
     # a researcher's corpus added beside the study's: one more weak row, which the teacher never saw
-    added = _set("x", [("Aircraft bombed the port", {"clash": True})], source="weak")
+    added = labelled_set("x", [("Aircraft bombed the port", {"clash": True})], source="weak")
     grown = pd.concat([frame, added], ignore_index=True)
     assert labels_for([taught], grown, encoder=spec.encoder) is taught
     assert "1 of this frame's 3 weak documents were added since" in caplog.text
@@ -141,7 +123,7 @@ def test_a_teacher_that_saw_a_held_out_document_never_serves_the_fold(spec):
     with pytest.raises(DataError, match="no teacher saw only rows of this training frame"):
         labels_for([everything], fold, encoder=spec.encoder)  # never the one that saw the held-out row
     # of two teachers a grown frame holds whole, the one that labels more of it
-    grown = pd.concat([frame, _set("x", [("Aircraft bombed the port", {})], source="weak")], ignore_index=True)
+    grown = pd.concat([frame, labelled_set("x", [("Aircraft bombed the port", {})], source="weak")], ignore_index=True)
     assert labels_for([fold_teacher, everything], grown, encoder=spec.encoder) is everything
 
 
@@ -182,7 +164,7 @@ def test_no_teacher_is_read_where_none_is_needed(spec, tmp_path):
 
 def test_the_mixture_learns_its_distilled_types_from_the_teacher(spec):
     train = pd.concat([_gold(), _weak()], ignore_index=True)
-    dev = _set("d", [("Warplanes struck the far district", {"airstrike": True}), ("A quiet day", {})])
+    dev = labelled_set("d", [("Warplanes struck the far district", {"airstrike": True}), ("A quiet day", {})])
     kwargs = {"label_model": NO_RULES, "grid": threshold_grid(0.05), "refit_on_dev": False, "seed": 1}
     model, _, _, learned = train_model(train, dev, spec=spec, teachers=[_teacher(train, spec)], **kwargs)
     assert learned["airstrike"].tolist()[-2:] == [True, False]  # the teacher's
